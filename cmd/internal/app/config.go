@@ -1,0 +1,24 @@
+// Package app assembles Watchpost: it opens the log and the database
+// (embedded ones in development), and runs the server's parts in order.
+package app
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is everything the binary can be told. It is filled in cmd/ from
+// flags and the environment.
+type Config struct {
+	Addr        string // HTTP listen address
+	DataDir     string // development data (embedded NATS and PostgreSQL, dev admin token)
+	NATSURL     string // external NATS; empty: embedded
+	DatabaseURL string // external PostgreSQL; empty: private cluster under DataDir
+	Replicas    int    // JetStream stream replicas (3 on a cluster)
+	TimeZone    *time.Location
+	Logger      *slog.Logger
+	Clock       func() time.Time
+}
+
+// DefaultClock is the wall clock at the precision the archive keeps.
+func DefaultClock() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

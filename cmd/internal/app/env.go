@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/eventstore/natsembed"
+	"github.com/watchpost/watchpost/eventstore/pgcluster"
+	"github.com/watchpost/watchpost/projections"
+)
+
+// databaseName is the database of the private development cluster.
+const databaseName = "watchpost"
+
+// duplicateDatabase is PostgreSQL's SQLSTATE for CREATE DATABASE of an
+// existing name.
+const duplicateDatabase = "42P04"
+
+// Env is the open connections every subcommand works with.
+type Env struct {
+	cfg  Config
+	Pool *pgxpool.Pool
+	NC   *nats.Conn // nil unless asked for
+	Log  *eventstore.Log
+
+	// DevDatabase: the database is the private cluster under the data
+	// directory (development mode).
+	DevDatabase bool
+
+	natsServer *natsembed.Server
+	cluster    *pgcluster.Cluster
+}
+
+// OpenDatabase connects to PostgreSQL (starting the private cluster when
+// none is configured and none runs on the data directory) and applies the
+// migrations.
+func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
+	e := &Env{cfg: cfg}
+	url := cfg.DatabaseURL
+	if url == "" {
+		var err error
+		if url, err = e.privateDatabase(ctx); err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.DevDatabase = true
+	}
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		e.Close()
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	pcfg.ConnConfig.RuntimeParams["application_name"] = "watchpost"
+	if pcfg.MaxConns < 16 {
+		pcfg.MaxConns = 16
+	}
+	if e.Pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	if err := e.Pool.Ping(ctx); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations())
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	for _, m := range applied {
+		cfg.Logger.Info("migration applied", "migration", m)
+	}
+	return e, nil
+}
+
+// privateDatabase returns the URL of the development cluster under the data
+// directory, attaching to it when another process runs it.
+func (e *Env) privateDatabase(ctx context.Context) (string, error) {
+	dir := filepath.Join(e.cfg.DataDir, "postgres")
+	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	c, running, err := pgcluster.Attach(dir)
+	if err != nil {
+		return "", err
+	}
+	if !running {
+		c, err = pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Logger: e.cfg.Logger, Durable: true})
+		if err != nil {
+			return "", err
+		}
+		e.cluster = c
+	}
+	var pgErr *pgconn.PgError
+	if err := c.CreateDatabase(ctx, databaseName); err != nil && !(errors.As(err, &pgErr) && pgErr.Code == duplicateDatabase) {
+		return "", err
+	}
+	return c.URL(databaseName), nil
+}
+
+// OpenLog connects to NATS (starting the embedded server when none is
+// configured) and opens the stream. listen makes an embedded server
+// reachable by other processes on the same data directory.
+func (e *Env) OpenLog(ctx context.Context, listen bool, reg prometheus.Registerer) error {
+	if e.cfg.NATSURL != "" {
+		nc, err := nats.Connect(e.cfg.NATSURL, nats.Name("watchpost"), nats.MaxReconnects(-1))
+		if err != nil {
+			return fmt.Errorf("%w: NATS %s: %w", eventstore.ErrUnavailable, e.cfg.NATSURL, err)
+		}
+		e.NC = nc
+	} else {
+		dir := filepath.Join(e.cfg.DataDir, "nats")
+		nc, running, err := natsembed.Attach(dir, "watchpost")
+		if err != nil {
+			return err
+		}
+		if !running {
+			if e.natsServer, err = natsembed.Start(natsembed.Options{Dir: dir, Listen: listen, Logger: e.cfg.Logger}); err != nil {
+				return err
+			}
+			if nc, err = e.natsServer.Connect("watchpost"); err != nil {
+				return err
+			}
+		}
+		e.NC = nc
+	}
+	var err error
+	e.Log, err = eventstore.OpenLog(ctx, e.NC, eventstore.LogConfig{Replicas: e.cfg.Replicas}, e.cfg.Logger, reg)
+	return err
+}
+
+// Close closes the connections, then stops the embedded servers.
+func (e *Env) Close() {
+	if e.NC != nil {
+		_ = e.NC.Drain()
+	}
+	if e.Pool != nil {
+		e.Pool.Close()
+	}
+	if e.natsServer != nil {
+		e.natsServer.Shutdown()
+	}
+	if e.cluster != nil {
+		if err := e.cluster.Stop(); err != nil {
+			e.cfg.Logger.Error("stopping PostgreSQL", "err", err)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/cmd/internal/httpapi"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/projections"
+)
+
+// Main is the running server. Run starts it; Close stops it in order: HTTP,
+// then the consumers, then the pools, then the embedded servers.
+type Main struct {
+	cfg Config
+
+	// URL is where the API listens, known once Run returns.
+	URL string
+	// AdminToken is the development admin token (empty with an external
+	// database).
+	AdminToken string
+
+	env       *Env
+	registry  *prometheus.Registry
+	archiver  *eventstore.Archiver
+	positions *eventstore.Positions
+	runners   []*projections.Runner
+	http      *http.Server
+	served    chan error
+}
+
+// NewMain prepares a server.
+func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
+
+// Projections are the service's read models.
+func Projections(loc *time.Location) projections.Set {
+	return projections.Set{
+		Inline: []projections.Projection{projections.Cases{}},
+		Async:  []projections.Projection{projections.DailyIntake{Loc: loc}},
+	}
+}
+
+// Run starts every part and returns once the API is listening.
+func (m *Main) Run(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	logger := m.cfg.Logger
+	m.registry = prometheus.NewRegistry()
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	if m.env, err = OpenDatabase(ctx, m.cfg); err != nil {
+		return err
+	}
+	if err = m.env.OpenLog(ctx, true, m.registry); err != nil {
+		return err
+	}
+	set := Projections(m.cfg.TimeZone)
+	m.archiver, err = eventstore.NewArchiver(m.env.Log, m.env.Pool, []eventstore.Projector{set.InlineProjector()},
+		eventstore.ArchiverConfig{}, logger, m.registry)
+	if err != nil {
+		return err
+	}
+	m.positions = eventstore.NewPositions(m.env.Pool, logger)
+	m.positions.Start(context.WithoutCancel(ctx))
+	m.archiver.Start(context.WithoutCancel(ctx))
+	for _, p := range set.Async {
+		r := projections.NewRunner(m.env.Pool, p, m.positions, logger)
+		r.Start(context.WithoutCancel(ctx))
+		m.runners = append(m.runners, r)
+	}
+
+	tokens := auth.NewTokens(m.env.Pool, m.cfg.Clock)
+	if m.env.DevDatabase {
+		if m.AdminToken, err = devAdminToken(ctx, tokens, m.cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	cases, err := casework.New(m.env.Log, m.env.Pool, m.positions, complaint.DefaultTaxonomy(), m.cfg.Clock, m.registry)
+	if err != nil {
+		return err
+	}
+	checks := []httpapi.Check{
+		{Name: "nats", Check: func(ctx context.Context) error {
+			if m.env.NC.Status() != nats.CONNECTED {
+				return fmt.Errorf("NATS connection is %s", m.env.NC.Status())
+			}
+			_, err := m.env.Log.LastSeq(ctx)
+			return err
+		}},
+		{Name: "postgres", Check: m.env.Pool.Ping},
+		{Name: "archiver", Check: m.archiver.Ready},
+	}
+	api := httpapi.New(cases, tokens, checks, m.registry, logger, m.cfg.Clock)
+
+	ln, err := net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
+	}
+	m.URL = "http://" + ln.Addr().String()
+	m.http = &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(ln) }()
+	return nil
+}
+
+// Done reports an HTTP server that stopped on its own.
+func (m *Main) Done() <-chan error { return m.served }
+
+// Close stops everything in order.
+func (m *Main) Close() {
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := m.http.Shutdown(ctx); err != nil {
+			m.cfg.Logger.Warn("HTTP shutdown", "err", err)
+		}
+		cancel()
+	}
+	for _, r := range m.runners {
+		r.Stop()
+	}
+	if m.archiver != nil {
+		m.archiver.Stop()
+	}
+	if m.positions != nil {
+		m.positions.Stop()
+	}
+	if m.env != nil {
+		m.env.Close()
+	}
+}
+
+// Env exposes the open connections (for tests and tools).
+func (m *Main) Env() *Env { return m.env }
+
+// devAdminToken returns the development admin token kept in the data
+// directory, creating it on first start or when it no longer works.
+func devAdminToken(ctx context.Context, tokens *auth.Tokens, dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "admin-token")
+	if b, err := os.ReadFile(path); err == nil {
+		token := strings.TrimSpace(string(b))
+		if _, err := tokens.Authenticate(ctx, token); err == nil {
+			return token, nil
+		} else if !errors.Is(err, auth.ErrUnauthenticated) {
+			return "", err
+		}
+	}
+	token, _, err := tokens.Create(ctx, auth.Spec{Role: auth.RoleAdmin, Name: "development admin", CreatedBy: "watchpost serve"})
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("save the admin token: %w", err)
+	}
+	return token, nil
+}

@@ -1,0 +1,218 @@
+// Package auth knows who is calling: bearer tokens, the roles they carry and
+// the department or monitoring point they are scoped to.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// Role is what a token may do.
+type Role string
+
+// The roles.
+const (
+	RoleHandler    Role = "handler"    // complaint center staff (投诉中心受理员)
+	RoleDepartment Role = "department" // a department's liaison, scoped to it
+	RoleSupervisor Role = "supervisor" // 效能监督员
+	RoleLeader     Role = "leader"     // city leadership
+	RolePoint      Role = "point"      // a monitoring point's liaison, scoped to it
+	RoleAdmin      Role = "admin"
+)
+
+// Roles lists every role.
+func Roles() []Role {
+	return []Role{RoleHandler, RoleDepartment, RoleSupervisor, RoleLeader, RolePoint, RoleAdmin}
+}
+
+// ParseRole accepts a role name.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles() {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", domain.Invalid("role", "%q is not a role; use one of handler, department, supervisor, leader, point, admin", s)
+}
+
+// Principal is an authenticated caller.
+type Principal struct {
+	TokenID      string `json:"tokenId"`
+	Role         Role   `json:"role"`
+	DepartmentID string `json:"departmentId,omitempty"`
+	PointID      string `json:"pointId,omitempty"`
+	Name         string `json:"name,omitempty"`
+}
+
+// ErrUnauthenticated: no token, or one that is unknown, expired or revoked.
+var ErrUnauthenticated = errors.New("auth: missing, unknown, expired or revoked token")
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations are the token tables.
+func Migrations() eventstore.MigrationSet {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory is part of the binary
+	}
+	return eventstore.MigrationSet{Name: "auth", FS: sub}
+}
+
+// Tokens creates and checks bearer tokens.
+type Tokens struct {
+	pool  *pgxpool.Pool
+	clock func() time.Time
+}
+
+// NewTokens returns the token store.
+func NewTokens(pool *pgxpool.Pool, clock func() time.Time) *Tokens {
+	return &Tokens{pool: pool, clock: clock}
+}
+
+// Spec describes a token to create.
+type Spec struct {
+	Role         Role
+	DepartmentID string
+	PointID      string
+	Name         string
+	TTL          time.Duration // 0: does not expire
+	CreatedBy    string
+}
+
+// tokenPrefix marks Watchpost tokens so they are recognisable in a leak scan.
+const tokenPrefix = "wpt_"
+
+// Create makes a token and returns it in clear text: the only time it is
+// seen. The store keeps its hash.
+func (t *Tokens) Create(ctx context.Context, s Spec) (string, Principal, error) {
+	if _, err := ParseRole(string(s.Role)); err != nil {
+		return "", Principal{}, err
+	}
+	switch {
+	case s.Role == RoleDepartment && s.DepartmentID == "":
+		return "", Principal{}, domain.Invalid("department", "a department token needs --department")
+	case s.Role == RolePoint && s.PointID == "":
+		return "", Principal{}, domain.Invalid("point", "a monitoring point token needs --point")
+	case s.Role != RoleDepartment && s.DepartmentID != "":
+		return "", Principal{}, domain.Invalid("department", "only a department token is scoped to a department")
+	case s.Role != RolePoint && s.PointID != "":
+		return "", Principal{}, domain.Invalid("point", "only a monitoring point token is scoped to a point")
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return "", Principal{}, err
+	}
+	token := tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret))
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", Principal{}, err
+	}
+	now := t.clock()
+	var expires *time.Time
+	if s.TTL > 0 {
+		e := now.Add(s.TTL)
+		expires = &e
+	}
+	hash := sha256.Sum256([]byte(token))
+	_, err = t.pool.Exec(ctx, `INSERT INTO api_tokens (id, hash, role, department_id, point_id, name, created_at, created_by, expires_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9)`,
+		id, hash[:], string(s.Role), s.DepartmentID, s.PointID, s.Name, now, s.CreatedBy, expires)
+	if err != nil {
+		return "", Principal{}, fmt.Errorf("auth: create token: %w", err)
+	}
+	return token, Principal{TokenID: id.String(), Role: s.Role, DepartmentID: s.DepartmentID, PointID: s.PointID, Name: s.Name}, nil
+}
+
+// Authenticate returns the principal of a bearer token.
+func (t *Tokens) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 128 {
+		return Principal{}, ErrUnauthenticated
+	}
+	hash := sha256.Sum256([]byte(token))
+	var (
+		p                Principal
+		stored           []byte
+		dept, point      *string
+		expires, revoked *time.Time
+	)
+	err := t.pool.QueryRow(ctx, `SELECT id::text, hash, role, department_id, point_id, name, expires_at, revoked_at
+		FROM api_tokens WHERE hash = $1`, hash[:]).Scan(&p.TokenID, &stored, &p.Role, &dept, &point, &p.Name, &expires, &revoked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("%w: auth: %w", eventstore.ErrUnavailable, err)
+	}
+	if subtle.ConstantTimeCompare(stored, hash[:]) != 1 || revoked != nil || expires != nil && !t.clock().Before(*expires) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if dept != nil {
+		p.DepartmentID = *dept
+	}
+	if point != nil {
+		p.PointID = *point
+	}
+	return p, nil
+}
+
+// Revoke ends a token now.
+func (t *Tokens) Revoke(ctx context.Context, id string) error {
+	if _, err := uuid.Parse(id); err != nil {
+		return domain.Invalid("id", "is not a token id")
+	}
+	tag, err := t.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, id, t.clock())
+	if err != nil {
+		return fmt.Errorf("auth: revoke: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.NotFound("id", "no active token %s", id)
+	}
+	return nil
+}
+
+// Info describes a token without its secret.
+type Info struct {
+	ID           string     `json:"id"`
+	Role         Role       `json:"role"`
+	DepartmentID string     `json:"departmentId,omitempty"`
+	PointID      string     `json:"pointId,omitempty"`
+	Name         string     `json:"name,omitempty"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	CreatedBy    string     `json:"createdBy"`
+	ExpiresAt    *time.Time `json:"expiresAt,omitempty"`
+	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
+}
+
+// List returns every token, newest first.
+func (t *Tokens) List(ctx context.Context) ([]Info, error) {
+	rows, err := t.pool.Query(ctx, `SELECT id::text, role, coalesce(department_id, ''), coalesce(point_id, ''), name,
+		created_at, created_by, expires_at, revoked_at FROM api_tokens ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("auth: list: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Info, error) {
+		var i Info
+		err := r.Scan(&i.ID, &i.Role, &i.DepartmentID, &i.PointID, &i.Name, &i.CreatedAt, &i.CreatedBy, &i.ExpiresAt, &i.RevokedAt)
+		return i, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: list: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,255 @@
+// Package casework carries out commands on cases: it loads a case from the
+// log, lets the domain decide, appends the events with optimistic
+// concurrency, and answers once the read models show the result.
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/projections"
+)
+
+// Service runs case commands and queries.
+type Service struct {
+	log       *eventstore.Log
+	pool      *pgxpool.Pool
+	positions *eventstore.Positions
+	tax       complaint.Taxonomy
+	clock     func() time.Time
+
+	// appendBudget bounds a command's work on the log, detached from the
+	// caller, so a client that hangs up does not leave an unknown outcome;
+	// projectWait bounds the wait for the read models.
+	appendBudget time.Duration
+	projectWait  time.Duration
+
+	commands *prometheus.CounterVec
+}
+
+// New returns the service. reg receives its metrics.
+func New(log *eventstore.Log, pool *pgxpool.Pool, positions *eventstore.Positions, tax complaint.Taxonomy,
+	clock func() time.Time, reg prometheus.Registerer) (*Service, error) {
+	s := &Service{
+		log: log, pool: pool, positions: positions, tax: tax, clock: clock,
+		appendBudget: 15 * time.Second, projectWait: 5 * time.Second,
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "watchpost_commands_total",
+			Help: "Commands by type and outcome (ok, duplicate, refused, conflict, unknown, error).",
+		}, []string{"command", "outcome"}),
+	}
+	if reg != nil {
+		if err := reg.Register(s.commands); err != nil {
+			return nil, fmt.Errorf("casework: register metrics: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Taxonomy is the classification complaints are filed under.
+func (s *Service) Taxonomy() complaint.Taxonomy { return s.tax }
+
+// File registers a complaint and returns the new case.
+func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd complaint.FileComplaint) (projections.CaseRow, error) {
+	// A command id seen before (an idempotency key sent again after the
+	// log's dedup window) answers with the case it created.
+	if id, err := s.caseOfCommand(ctx, meta); err != nil || id != "" {
+		if err != nil {
+			return projections.CaseRow{}, err
+		}
+		return s.settle(ctx, id, 0)
+	}
+	uid, err := uuid.NewV7()
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
+	id := uid.String()
+	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.File(id, cmd, s.tax, now)
+	})
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
+	return s.settle(ctx, res.Events[0].AggregateID, res.LastSeq)
+}
+
+// Refer hands a case to a department.
+func (s *Service) Refer(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Refer) (projections.CaseRow, error) {
+	return s.run(ctx, "refer", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Refer(cmd, now)
+	})
+}
+
+// Resolve records how a case was dealt with.
+func (s *Service) Resolve(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Resolve) (projections.CaseRow, error) {
+	return s.run(ctx, "resolve", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Resolve(cmd, s.tax, now)
+	})
+}
+
+// decision is a command on a case, decided by the domain.
+type decision func(c *complaint.Case, now time.Time) ([]complaint.Event, error)
+
+// run executes a command on an existing case and answers with its state.
+func (s *Service) run(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (projections.CaseRow, error) {
+	if !eventstore.ValidToken(id) {
+		return projections.CaseRow{}, domain.NotFound("id", "no case %s", id)
+	}
+	res, err := s.execute(ctx, name, id, meta, decide)
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
+	return s.settle(ctx, id, res.LastSeq)
+}
+
+func (s *Service) execute(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (eventstore.Result, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.appendBudget)
+	defer cancel()
+	res, err := s.log.Execute(ctx, eventstore.Command{
+		AggregateType: complaint.AggregateType,
+		AggregateID:   id,
+		Meta:          meta,
+		Decide: func(h eventstore.History) ([]eventstore.Pending, error) {
+			c, err := replay(h.Events)
+			if err != nil {
+				return nil, err
+			}
+			now := s.clock()
+			events, err := decide(c, now)
+			if err != nil {
+				return nil, err
+			}
+			return pending(events, now)
+		},
+	})
+	s.commands.WithLabelValues(name, outcome(res, err)).Inc()
+	return res, err
+}
+
+func outcome(res eventstore.Result, err error) string {
+	switch {
+	case err == nil && res.Duplicate:
+		return "duplicate"
+	case err == nil:
+		return "ok"
+	case domain.ErrorCode(err) != "", errors.Is(err, eventstore.ErrIdempotencyMismatch):
+		return "refused"
+	case errors.Is(err, eventstore.ErrConflict):
+		return "conflict"
+	case errors.Is(err, eventstore.ErrUnknownOutcome):
+		return "unknown"
+	}
+	return "error"
+}
+
+// settle waits until the read models hold seq and reads the case.
+func (s *Service) settle(ctx context.Context, id string, seq uint64) (projections.CaseRow, error) {
+	wctx, cancel := context.WithTimeout(ctx, s.projectWait)
+	defer cancel()
+	if err := s.positions.Wait(wctx, seq); err != nil {
+		return projections.CaseRow{Case: complaint.Case{ID: id}, LastSeq: seq}, err
+	}
+	return projections.GetCase(ctx, s.pool, id)
+}
+
+// caseOfCommand finds the case an archived command created.
+func (s *Service) caseOfCommand(ctx context.Context, meta eventstore.Metadata) (string, error) {
+	var id, hash string
+	err := s.pool.QueryRow(ctx, `SELECT aggregate_id, coalesce(metadata->>'requestHash', '') FROM events
+		WHERE command_id = $1 AND aggregate_type = $2 ORDER BY seq LIMIT 1`, meta.CommandID, complaint.AggregateType).Scan(&id, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", eventstore.ErrUnavailable, err)
+	}
+	if meta.RequestHash != "" && hash != "" && hash != meta.RequestHash {
+		return "", eventstore.ErrIdempotencyMismatch
+	}
+	return id, nil
+}
+
+// replay folds a case's history from the log.
+func replay(events []eventstore.Event) (*complaint.Case, error) {
+	c := &complaint.Case{}
+	for _, e := range events {
+		de, err := complaint.Decode(e.Type, e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		if err := c.Apply(de); err != nil {
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+	}
+	return c, nil
+}
+
+func pending(events []complaint.Event, now time.Time) ([]eventstore.Pending, error) {
+	out := make([]eventstore.Pending, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = eventstore.Pending{Type: e.EventType(), SchemaVersion: complaint.SchemaVersion, Data: data, OccurredAt: now}
+	}
+	return out, nil
+}
+
+// Get reads a case.
+func (s *Service) Get(ctx context.Context, id string) (projections.CaseRow, error) {
+	if !eventstore.ValidToken(id) {
+		return projections.CaseRow{}, domain.NotFound("id", "no case %s", id)
+	}
+	return projections.GetCase(ctx, s.pool, id)
+}
+
+// List reads a page of cases.
+func (s *Service) List(ctx context.Context, f projections.CaseFilter) (projections.CasePage, error) {
+	return projections.ListCases(ctx, s.pool, f)
+}
+
+// Entry is one step of a case's timeline.
+type Entry struct {
+	Seq        uint64    `json:"seq"`
+	Type       string    `json:"type"`
+	At         time.Time `json:"at"`
+	RecordedAt time.Time `json:"recordedAt"`
+	Actor      string    `json:"actor"`
+	ActorRole  string    `json:"actorRole,omitempty"`
+	Summary    string    `json:"summary"`
+}
+
+// Timeline lists what happened to a case, oldest first.
+func (s *Service) Timeline(ctx context.Context, id string) ([]Entry, error) {
+	if !eventstore.ValidToken(id) {
+		return nil, domain.NotFound("id", "no case %s", id)
+	}
+	events, err := eventstore.ReadAggregate(ctx, s.pool, complaint.AggregateType, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) == 0 {
+		return nil, domain.NotFound("id", "no case %s", id)
+	}
+	out := make([]Entry, len(events))
+	for i, e := range events {
+		de, err := complaint.Decode(e.Type, e.Data)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Entry{Seq: e.Seq, Type: e.Type, At: e.OccurredAt, RecordedAt: e.RecordedAt,
+			Actor: e.Meta.Actor, ActorRole: e.Meta.ActorRole, Summary: complaint.Summary(de, s.tax)}
+	}
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/projections"
+)
+
+// The steps a caller can take on a case, and who may take them.
+const (
+	stepFile    = complaint.StepFile
+	stepRefer   = complaint.StepRefer
+	stepResolve = complaint.StepResolve
+)
+
+var stepRoles = map[complaint.Step][]auth.Role{
+	stepFile:    {auth.RoleHandler, auth.RolePoint},
+	stepRefer:   {auth.RoleHandler},
+	stepResolve: {auth.RoleHandler, auth.RoleDepartment},
+}
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 200
+
+// commandRequest reads a command's body into req and derives its metadata.
+func commandRequest(w http.ResponseWriter, r *http.Request, p auth.Principal, req any) (eventstore.Metadata, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return eventstore.Metadata{}, err
+	}
+	if err := decodeStrict(body, req); err != nil {
+		return eventstore.Metadata{}, err
+	}
+	return commandMeta(r, p, body)
+}
+
+// commandMeta derives a command's metadata from the request: its id comes
+// from the Idempotency-Key (scoped to the caller), so the same key sent
+// twice is one command.
+func commandMeta(r *http.Request, p auth.Principal, body []byte) (eventstore.Metadata, error) {
+	meta := eventstore.Metadata{Actor: p.TokenID, ActorRole: string(p.Role), CorrelationID: requestID(r)}
+	sum := sha256.New()
+	sum.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+	sum.Write(body)
+	meta.RequestHash = hex.EncodeToString(sum.Sum(nil))[:32]
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return meta, err
+		}
+		meta.CommandID = id.String()
+		return meta, nil
+	}
+	if len(key) > maxIdempotencyKey {
+		return meta, badRequest("Idempotency-Key: at most %d characters", maxIdempotencyKey)
+	}
+	for i := range len(key) {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return meta, badRequest("Idempotency-Key: only printable ASCII without spaces")
+		}
+	}
+	k := sha256.Sum256([]byte(p.TokenID + "\x00" + key))
+	meta.CommandID = "k" + hex.EncodeToString(k[:16])
+	return meta, nil
+}
+
+// requestID is the caller's X-Request-Id when it is sane, else a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && eventstore.ValidToken(id) {
+		return id
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return ""
+	}
+	return id.String()
+}
+
+// commandAnswer answers a command with the case as it now stands, or, when
+// the read models did not catch up in time, with 202 and the position.
+func (s *Server) commandAnswer(w http.ResponseWriter, p auth.Principal, row projections.CaseRow, err error, created bool) error {
+	if errors.Is(err, eventstore.ErrNotProjected) {
+		writeJSON(w, http.StatusAccepted, map[string]any{
+			"id": row.Case.ID, "position": row.LastSeq,
+			"message": "stored in the log; not yet visible to queries",
+		})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/api/v1/cases/"+row.Case.ID)
+	}
+	writeJSON(w, status, s.caseView(p, row))
+	return nil
+}

@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// requestError is a request the server cannot read: malformed JSON, a wrong
+// type, an unknown field, a bad header.
+type requestError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *requestError) Error() string { return e.message }
+
+func badRequest(format string, args ...any) error {
+	return &requestError{status: http.StatusBadRequest, code: "bad_request", message: fmt.Sprintf(format, args...)}
+}
+
+// errorBody is the shape of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// classify maps an error to its HTTP status and public code and message.
+// It is the one place where errors become statuses.
+func classify(err error) (int, errorDetail) {
+	var (
+		re *requestError
+		de *domain.Error
+	)
+	switch {
+	case errors.As(err, &re):
+		return re.status, errorDetail{Code: re.code, Message: re.message}
+	case errors.As(err, &de):
+		d := errorDetail{Code: string(de.Code), Message: de.Error(), Field: de.Field}
+		switch de.Code {
+		case domain.CodeInvalid:
+			return http.StatusUnprocessableEntity, d
+		case domain.CodeNotFound:
+			return http.StatusNotFound, d
+		case domain.CodeStateConflict:
+			return http.StatusConflict, d
+		case domain.CodeForbidden:
+			return http.StatusForbidden, d
+		}
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return http.StatusUnauthorized, errorDetail{Code: "unauthenticated", Message: "a valid bearer token is required"}
+	case errors.Is(err, eventstore.ErrIdempotencyMismatch):
+		return http.StatusUnprocessableEntity, errorDetail{Code: "idempotency_key_reused",
+			Message: "this Idempotency-Key was already used for a different request", Field: "Idempotency-Key"}
+	case errors.Is(err, eventstore.ErrConflict):
+		return http.StatusConflict, errorDetail{Code: "concurrent_modification",
+			Message: "the case kept changing while the command was decided; try again"}
+	case errors.Is(err, eventstore.ErrUnknownOutcome):
+		return http.StatusServiceUnavailable, errorDetail{Code: "outcome_unknown",
+			Message: "the event log did not confirm in time; send the request again with the same Idempotency-Key"}
+	case errors.Is(err, eventstore.ErrUnavailable):
+		return http.StatusServiceUnavailable, errorDetail{Code: "unavailable", Message: "a dependency is unavailable; try again shortly"}
+	}
+	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error"}
+}
+
+// writeError answers with an error, logging what the caller is not told.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, d := classify(err)
+	if status >= 500 {
+		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="watchpost"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeJSON(w, status, errorBody{Error: d})
+}

@@ -1,0 +1,42 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+)
+
+// whoami: GET /api/v1/whoami.
+func (s *Server) whoami(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// taxonomy: GET /api/v1/taxonomy.
+func (s *Server) taxonomy(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	writeJSON(w, http.StatusOK, s.cases.Taxonomy())
+	return nil
+}
+
+// healthz: the process is up.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz: every dependency answers and the archive is moving.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	status, checks := http.StatusOK, map[string]string{}
+	for _, c := range s.checks {
+		if err := c.Check(ctx); err != nil {
+			status = http.StatusServiceUnavailable
+			checks[c.Name] = err.Error()
+		} else {
+			checks[c.Name] = "ok"
+		}
+	}
+	writeJSON(w, status, map[string]any{"ready": status == http.StatusOK, "checks": checks})
+}

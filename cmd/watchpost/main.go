@@ -1,0 +1,138 @@
+// Command watchpost is the Watchpost server and its administration tools.
+//
+//	watchpost serve     run the API (embedded NATS and PostgreSQL when none is configured)
+//	watchpost migrate   apply the database migrations
+//	watchpost rebuild   replay the archive into fresh read models and compare them with the live ones
+//	watchpost token     create, list and revoke API tokens
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the service's time zone must load on machines without tzdata
+
+	"github.com/watchpost/watchpost/cmd/internal/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		var ec exitCode
+		if errors.As(err, &ec) {
+			os.Exit(int(ec))
+		}
+		fmt.Fprintln(os.Stderr, "watchpost:", err)
+		os.Exit(1)
+	}
+}
+
+// exitCode ends the program with a status and no message.
+type exitCode int
+
+func (e exitCode) Error() string { return "exit " + strconv.Itoa(int(e)) }
+
+const usage = `usage: watchpost <command> [flags]
+
+commands:
+  serve     run the API server
+  migrate   apply the database migrations and exit
+  rebuild   replay the archive into fresh read models, compare with the live ones
+  token     create, list or revoke API tokens
+
+Every command takes --data DIR (default ./var) and reads WATCHPOST_NATS_URL and
+WATCHPOST_DATABASE_URL; without them it uses the development servers under DIR.
+Run 'watchpost <command> -h' for a command's flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitCode(2)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "rebuild":
+		return rebuild(ctx, rest, stdout, stderr)
+	case "token":
+		return token(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "watchpost: unknown command %q\n\n%s", cmd, usage)
+	return exitCode(2)
+}
+
+// common are the flags and settings every command shares.
+type common struct {
+	data     string
+	logLevel string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.data, "data", "./var", "development data directory (embedded NATS and PostgreSQL)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+// config fills the configuration from the flags and the environment.
+func (c *common) config(stderr io.Writer) (app.Config, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return app.Config{}, fmt.Errorf("--log-level: %w", err)
+	}
+	cfg := app.Config{
+		DataDir:     c.data,
+		NATSURL:     os.Getenv("WATCHPOST_NATS_URL"),
+		DatabaseURL: os.Getenv("WATCHPOST_DATABASE_URL"),
+		Replicas:    1,
+		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Clock:       app.DefaultClock,
+	}
+	if v := os.Getenv("WATCHPOST_STREAM_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5 {
+			return cfg, fmt.Errorf("WATCHPOST_STREAM_REPLICAS: a number from 1 to 5, not %q", v)
+		}
+		cfg.Replicas = n
+	}
+	zone := os.Getenv("WATCHPOST_TIMEZONE")
+	if zone == "" {
+		zone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return cfg, fmt.Errorf("WATCHPOST_TIMEZONE: %w", err)
+	}
+	cfg.TimeZone = loc
+	return cfg, nil
+}
+
+// parse parses a command's flags, refusing stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitCode(0)
+		}
+		return exitCode(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitCode(2)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package projections
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// CaseRow is a case as the read model holds it.
+type CaseRow struct {
+	Case    complaint.Case
+	LastSeq uint64
+}
+
+// GetCase reads one case.
+func GetCase(ctx context.Context, q eventstore.Querier, id string) (CaseRow, error) {
+	rows, err := q.Query(ctx, `SELECT state, last_seq FROM proj.cases WHERE id = $1`, id)
+	if err != nil {
+		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanCase)
+	if err != nil {
+		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
+	}
+	if len(out) == 0 {
+		return CaseRow{}, domain.NotFound("id", "no case %s", id)
+	}
+	return out[0], nil
+}
+
+func scanCase(row pgx.CollectableRow) (CaseRow, error) {
+	var (
+		state []byte
+		seq   int64
+		r     CaseRow
+	)
+	if err := row.Scan(&state, &seq); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(state, &r.Case); err != nil {
+		return r, err
+	}
+	r.LastSeq = uint64(seq)
+	return r, nil
+}
+
+// CaseSort orders a case list.
+type CaseSort string
+
+// The orders of a case list.
+const (
+	SortReceivedDesc CaseSort = "-receivedAt"
+	SortReceivedAsc  CaseSort = "receivedAt"
+	SortUpdatedDesc  CaseSort = "-updatedAt"
+	SortUpdatedAsc   CaseSort = "updatedAt"
+)
+
+// ParseCaseSort accepts the sort orders of the case list ("" is the
+// default, newest received first).
+func ParseCaseSort(s string) (CaseSort, error) {
+	switch CaseSort(s) {
+	case "":
+		return SortReceivedDesc, nil
+	case SortReceivedDesc, SortReceivedAsc, SortUpdatedDesc, SortUpdatedAsc:
+		return CaseSort(s), nil
+	}
+	return "", domain.Invalid("sort", "must be one of receivedAt, -receivedAt, updatedAt, -updatedAt")
+}
+
+// CaseFilter selects cases. Empty fields do not filter.
+type CaseFilter struct {
+	Statuses          []string
+	DepartmentID      string
+	Category          string
+	IssueType         string
+	Channel           string
+	MonitoringPointID string
+	ReceivedFrom      time.Time // inclusive
+	ReceivedTo        time.Time // exclusive
+	Sort              CaseSort
+	Cursor            string
+	Limit             int
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Items []CaseRow
+	Next  string // cursor of the next page; empty on the last
+}
+
+// MaxPageSize bounds a page of any list.
+const MaxPageSize = 200
+
+// pageCursor is where a page starts: after the row with this sort key and id.
+type pageCursor struct {
+	Key time.Time `json:"k"`
+	ID  string    `json:"i"`
+}
+
+func decodeCursor(s string) (pageCursor, error) {
+	var c pageCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+		return c, domain.Invalid("cursor", "is not a cursor this list gave out")
+	}
+	return c, nil
+}
+
+func encodeCursor(c pageCursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ListCases returns a page of cases matching f.
+func ListCases(ctx context.Context, q eventstore.Querier, f CaseFilter) (CasePage, error) {
+	if f.Limit <= 0 || f.Limit > MaxPageSize {
+		f.Limit = 50
+	}
+	if f.Sort == "" {
+		f.Sort = SortReceivedDesc
+	}
+	col, dir := "received_at", "DESC"
+	switch f.Sort {
+	case SortReceivedAsc:
+		dir = "ASC"
+	case SortUpdatedDesc:
+		col = "updated_at"
+	case SortUpdatedAsc:
+		col, dir = "updated_at", "ASC"
+	}
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status = ANY("+arg(f.Statuses)+")")
+	}
+	if f.DepartmentID != "" {
+		where = append(where, "department_id = "+arg(f.DepartmentID))
+	}
+	if f.Category != "" {
+		where = append(where, "categories @> ARRAY["+arg(f.Category)+"::text]")
+	}
+	if f.IssueType != "" {
+		where = append(where, "issue_types @> ARRAY["+arg(f.IssueType)+"::text]")
+	}
+	if f.Channel != "" {
+		where = append(where, "channel = "+arg(f.Channel))
+	}
+	if f.MonitoringPointID != "" {
+		where = append(where, "monitoring_point_id = "+arg(f.MonitoringPointID))
+	}
+	if !f.ReceivedFrom.IsZero() {
+		where = append(where, "received_at >= "+arg(f.ReceivedFrom))
+	}
+	if !f.ReceivedTo.IsZero() {
+		where = append(where, "received_at < "+arg(f.ReceivedTo))
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return CasePage{}, err
+		}
+		op := "<"
+		if dir == "ASC" {
+			op = ">"
+		}
+		where = append(where, "("+col+", id) "+op+" ("+arg(c.Key)+", "+arg(c.ID)+")")
+	}
+	sql := "SELECT state, last_seq FROM proj.cases"
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT " + arg(f.Limit+1)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("projections: list cases: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, scanCase)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("projections: list cases: %w", err)
+	}
+	page := CasePage{Items: items}
+	if len(items) > f.Limit {
+		page.Items = items[:f.Limit]
+		last := page.Items[f.Limit-1].Case
+		key := last.ReceivedAt
+		if col == "updated_at" {
+			key = last.UpdatedAt
+		}
+		page.Next = encodeCursor(pageCursor{Key: key, ID: last.ID})
+	}
+	return page, nil
+}
