@@ -249,6 +249,13 @@ func (a *Archiver) archive(ctx context.Context) error {
 	if err := a.pool.QueryRow(ctx, `UPDATE archive_state SET stopped_reason = NULL RETURNING seq, hash`).Scan(&cur.seq, &cur.hash); err != nil {
 		return fmt.Errorf("read archive state: %w", err)
 	}
+	var top int64
+	if err := a.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&top); err != nil {
+		return fmt.Errorf("read archive state: %w", err)
+	}
+	if uint64(top) != cur.seq {
+		return fmt.Errorf("%w: the archive position says %d but the archive's last event is %d", ErrArchiveStopped, cur.seq, top)
+	}
 	last, err := a.log.LastSeq(ctx)
 	if err != nil {
 		return err
@@ -395,7 +402,7 @@ func (a *Archiver) write(ctx context.Context, batch []archived, cur cursor) erro
 		events[i] = b.Event
 		rows[i] = []any{int64(b.Seq), b.AggregateType, b.AggregateID, b.Version, b.Type, b.SchemaVersion,
 			b.ID, b.Meta.CommandID, string(b.Data), string(b.meta), archiveTime(b.OccurredAt), archiveTime(b.RecordedAt),
-			b.prevHash, b.hash}
+			append([]byte{}, b.prevHash...), b.hash}
 	}
 	first := batch[0].Seq
 	last := batch[len(batch)-1]
