@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 )
 
 // ErrIdempotencyMismatch: a command id (an idempotency key) was used again
@@ -38,7 +40,15 @@ type Result struct {
 // A command whose id is already in the aggregate's history is not applied
 // again: its earlier events are returned.
 func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
-	for range maxConflicts {
+	for attempt := range maxConflicts {
+		if attempt > 0 {
+			// Back off a little, at random, so racing writers spread out.
+			select {
+			case <-ctx.Done():
+				return Result{}, fmt.Errorf("%w: %w", ErrConflict, ctx.Err())
+			case <-time.After(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))):
+			}
+		}
 		h, err := l.Load(ctx, cmd.AggregateType, cmd.AggregateID)
 		if err != nil {
 			return Result{}, err
