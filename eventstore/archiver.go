@@ -43,6 +43,10 @@ func (c ArchiverConfig) withDefaults() ArchiverConfig {
 	return c
 }
 
+// stalledAfter is how many interruptions in a row make the archiver count
+// as not ready.
+const stalledAfter = 3
+
 // archiverLock is the advisory lock held by the one replica that archives.
 const archiverLock = 0x77617463_68617263 // "watcharc"
 
@@ -77,9 +81,11 @@ type Archiver struct {
 	cfg        ArchiverConfig
 	logger     *slog.Logger
 
-	mu      sync.Mutex
-	role    string
-	stopErr error
+	mu       sync.Mutex
+	role     string
+	stopErr  error
+	failures int   // consecutive interruptions without progress
+	lastErr  error // the latest interruption
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -166,6 +172,10 @@ func (a *Archiver) run(ctx context.Context) {
 			return
 		case err != nil:
 			a.logger.Warn("archiver interrupted; retrying", "err", err)
+			a.mu.Lock()
+			a.failures++
+			a.lastErr = err
+			a.mu.Unlock()
 		}
 		if ctx.Err() == nil {
 			a.setRole(RoleStandby, nil)
@@ -288,6 +298,12 @@ func (a *Archiver) archive(ctx context.Context) error {
 	}
 	defer it.Stop()
 	a.logger.Info("archiving", "from", cur.seq+1, "stream_last", last)
+	if cur.seq == last {
+		// Nothing is waiting: being set up counts as progress.
+		a.mu.Lock()
+		a.failures, a.lastErr = 0, nil
+		a.mu.Unlock()
+	}
 
 	for {
 		msgs, err := a.collect(ctx, it)
@@ -304,6 +320,9 @@ func (a *Archiver) archive(ctx context.Context) error {
 			}
 			a.archived.Add(float64(len(events)))
 			a.batches.Observe(float64(len(events)))
+			a.mu.Lock()
+			a.failures, a.lastErr = 0, nil
+			a.mu.Unlock()
 		}
 		// AckAll: one ack covers the batch; it comes strictly after COMMIT.
 		// A lost ack only causes a redelivery, which sequence() recognises.
@@ -452,6 +471,12 @@ func permanent(err error) bool {
 func (a *Archiver) Ready(ctx context.Context) error {
 	if role, err := a.Role(); role == RoleStopped {
 		return err
+	}
+	a.mu.Lock()
+	failures, lastErr := a.failures, a.lastErr
+	a.mu.Unlock()
+	if failures >= stalledAfter {
+		return fmt.Errorf("archiver failed %d times in a row: %w", failures, lastErr)
 	}
 	var reason *string
 	if err := a.pool.QueryRow(ctx, `SELECT stopped_reason FROM archive_state`).Scan(&reason); err != nil {

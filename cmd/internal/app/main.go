@@ -16,7 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
+	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -48,7 +50,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 // Projections are the service's read models.
 func Projections(loc *time.Location) projections.Set {
 	return projections.Set{
-		Inline: []projections.Projection{projections.Cases{}},
+		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}},
 		Async:  []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
 }
@@ -91,10 +93,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	cases, err := casework.New(m.env.Log, m.env.Pool, m.positions, complaint.DefaultTaxonomy(), m.cfg.Clock, m.registry)
+	runner, err := command.NewRunner(m.env.Log, m.positions, m.cfg.Clock, m.registry)
 	if err != nil {
 		return err
 	}
+	reg := registry.New(runner, m.env.Pool)
+	cases := casework.New(runner, m.env.Pool, complaint.DefaultTaxonomy(), reg.ActiveDepartment)
 	checks := []httpapi.Check{
 		{Name: "nats", Check: func(ctx context.Context) error {
 			if m.env.NC.Status() != nats.CONNECTED {
@@ -106,7 +110,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
-	api := httpapi.New(cases, tokens, checks, m.registry, logger, m.cfg.Clock)
+	api := httpapi.New(cases, reg, tokens, checks, m.registry, logger, m.cfg.Clock)
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {

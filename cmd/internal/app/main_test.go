@@ -93,6 +93,10 @@ func TestFirstSlice(t *testing.T) {
 	dept := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "city-construction"})}
 	other := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "tax-bureau"})}
 	anon := client{t, m.URL, ""}
+	admin := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleAdmin})}
+	for _, d := range []string{"city-construction", "tax-bureau"} {
+		admin.do("POST", "/api/v1/departments", map[string]any{"id": d, "name": d, "category": "management"}, http.StatusCreated)
+	}
 
 	anon.do("GET", "/api/v1/cases", nil, http.StatusUnauthorized)
 	filed := handler.do("POST", "/api/v1/cases", map[string]any{
@@ -109,6 +113,7 @@ func TestFirstSlice(t *testing.T) {
 	dept.do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
 	handler.do("POST", "/api/v1/cases/"+id+"/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
 
+	handler.do("POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "no-such-department"}, http.StatusUnprocessableEntity)
 	referred := handler.do("POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusOK)
 	if referred["status"] != "referred" {
 		t.Fatalf("referred: %v", referred)

@@ -1,11 +1,10 @@
-// Package casework carries out commands on cases: it loads a case from the
-// log, lets the domain decide, appends the events with optimistic
-// concurrency, and answers once the read models show the result.
+// Package casework carries out commands on cases and answers the queries
+// about them: the case's lifecycle as the complaint center and the
+// departments live it.
 package casework
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
@@ -22,38 +21,18 @@ import (
 
 // Service runs case commands and queries.
 type Service struct {
-	log       *eventstore.Log
-	pool      *pgxpool.Pool
-	positions *eventstore.Positions
-	tax       complaint.Taxonomy
-	clock     func() time.Time
-
-	// appendBudget bounds a command's work on the log, detached from the
-	// caller, so a client that hangs up does not leave an unknown outcome;
-	// projectWait bounds the wait for the read models.
-	appendBudget time.Duration
-	projectWait  time.Duration
-
-	commands *prometheus.CounterVec
+	run  *command.Runner
+	pool *pgxpool.Pool
+	tax  complaint.Taxonomy
+	// activeDepartment refuses a referral to a department that is not in
+	// the register or not active, naming the field.
+	activeDepartment func(ctx context.Context, field, id string) error
 }
 
-// New returns the service. reg receives its metrics.
-func New(log *eventstore.Log, pool *pgxpool.Pool, positions *eventstore.Positions, tax complaint.Taxonomy,
-	clock func() time.Time, reg prometheus.Registerer) (*Service, error) {
-	s := &Service{
-		log: log, pool: pool, positions: positions, tax: tax, clock: clock,
-		appendBudget: 15 * time.Second, projectWait: 5 * time.Second,
-		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "watchpost_commands_total",
-			Help: "Commands by type and outcome (ok, duplicate, refused, conflict, unknown, error).",
-		}, []string{"command", "outcome"}),
-	}
-	if reg != nil {
-		if err := reg.Register(s.commands); err != nil {
-			return nil, fmt.Errorf("casework: register metrics: %w", err)
-		}
-	}
-	return s, nil
+// New returns the service.
+func New(run *command.Runner, pool *pgxpool.Pool, tax complaint.Taxonomy,
+	activeDepartment func(ctx context.Context, field, id string) error) *Service {
+	return &Service{run: run, pool: pool, tax: tax, activeDepartment: activeDepartment}
 }
 
 // Taxonomy is the classification complaints are filed under.
@@ -67,6 +46,7 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 		if err != nil {
 			return projections.CaseRow{}, err
 		}
+		s.run.Count("file", "duplicate")
 		return s.settle(ctx, id, 0)
 	}
 	uid, err := uuid.NewV7()
@@ -85,14 +65,17 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 
 // Refer hands a case to a department.
 func (s *Service) Refer(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Refer) (projections.CaseRow, error) {
-	return s.run(ctx, "refer", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+	if err := s.activeDepartment(ctx, "departmentId", cmd.DepartmentID); err != nil {
+		return projections.CaseRow{}, err
+	}
+	return s.do(ctx, "refer", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 		return c.Refer(cmd, now)
 	})
 }
 
 // Resolve records how a case was dealt with.
 func (s *Service) Resolve(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Resolve) (projections.CaseRow, error) {
-	return s.run(ctx, "resolve", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+	return s.do(ctx, "resolve", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 		return c.Resolve(cmd, s.tax, now)
 	})
 }
@@ -100,8 +83,8 @@ func (s *Service) Resolve(ctx context.Context, meta eventstore.Metadata, id stri
 // decision is a command on a case, decided by the domain.
 type decision func(c *complaint.Case, now time.Time) ([]complaint.Event, error)
 
-// run executes a command on an existing case and answers with its state.
-func (s *Service) run(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (projections.CaseRow, error) {
+// do executes a command on an existing case and answers with its state.
+func (s *Service) do(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (projections.CaseRow, error) {
 	if !eventstore.ValidToken(id) {
 		return projections.CaseRow{}, domain.NotFound("id", "no case %s", id)
 	}
@@ -113,50 +96,22 @@ func (s *Service) run(ctx context.Context, name, id string, meta eventstore.Meta
 }
 
 func (s *Service) execute(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (eventstore.Result, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.appendBudget)
-	defer cancel()
-	res, err := s.log.Execute(ctx, eventstore.Command{
-		AggregateType: complaint.AggregateType,
-		AggregateID:   id,
-		Meta:          meta,
-		Decide: func(h eventstore.History) ([]eventstore.Pending, error) {
-			c, err := replay(h.Events)
-			if err != nil {
-				return nil, err
-			}
-			now := s.clock()
-			events, err := decide(c, now)
-			if err != nil {
-				return nil, err
-			}
-			return pending(events, now)
-		},
+	return s.run.Execute(ctx, name, complaint.AggregateType, id, meta, func(history []eventstore.Event, now time.Time) ([]eventstore.Pending, error) {
+		c := &complaint.Case{}
+		if err := command.Fold(history, complaint.Decode, c.Apply); err != nil {
+			return nil, err
+		}
+		events, err := decide(c, now)
+		if err != nil {
+			return nil, err
+		}
+		return command.Encode(events, complaint.SchemaVersion, now)
 	})
-	s.commands.WithLabelValues(name, outcome(res, err)).Inc()
-	return res, err
-}
-
-func outcome(res eventstore.Result, err error) string {
-	switch {
-	case err == nil && res.Duplicate:
-		return "duplicate"
-	case err == nil:
-		return "ok"
-	case domain.ErrorCode(err) != "", errors.Is(err, eventstore.ErrIdempotencyMismatch):
-		return "refused"
-	case errors.Is(err, eventstore.ErrConflict):
-		return "conflict"
-	case errors.Is(err, eventstore.ErrUnknownOutcome):
-		return "unknown"
-	}
-	return "error"
 }
 
 // settle waits until the read models hold seq and reads the case.
 func (s *Service) settle(ctx context.Context, id string, seq uint64) (projections.CaseRow, error) {
-	wctx, cancel := context.WithTimeout(ctx, s.projectWait)
-	defer cancel()
-	if err := s.positions.Wait(wctx, seq); err != nil {
+	if err := s.run.Settle(ctx, seq); err != nil {
 		return projections.CaseRow{Case: complaint.Case{ID: id}, LastSeq: seq}, err
 	}
 	return projections.GetCase(ctx, s.pool, id)
@@ -177,33 +132,6 @@ func (s *Service) caseOfCommand(ctx context.Context, meta eventstore.Metadata) (
 		return "", eventstore.ErrIdempotencyMismatch
 	}
 	return id, nil
-}
-
-// replay folds a case's history from the log.
-func replay(events []eventstore.Event) (*complaint.Case, error) {
-	c := &complaint.Case{}
-	for _, e := range events {
-		de, err := complaint.Decode(e.Type, e.Data)
-		if err != nil {
-			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
-		}
-		if err := c.Apply(de); err != nil {
-			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
-		}
-	}
-	return c, nil
-}
-
-func pending(events []complaint.Event, now time.Time) ([]eventstore.Pending, error) {
-	out := make([]eventstore.Pending, len(events))
-	for i, e := range events {
-		data, err := json.Marshal(e)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = eventstore.Pending{Type: e.EventType(), SchemaVersion: complaint.SchemaVersion, Data: data, OccurredAt: now}
-	}
-	return out, nil
 }
 
 // Get reads a case.

@@ -65,6 +65,9 @@ func classify(err error) (int, errorDetail) {
 	case errors.Is(err, eventstore.ErrConflict):
 		return http.StatusConflict, errorDetail{Code: "concurrent_modification",
 			Message: "the case kept changing while the command was decided; try again"}
+	case errors.Is(err, eventstore.ErrNotProjected):
+		return http.StatusAccepted, errorDetail{Code: "not_visible_yet",
+			Message: "the command was stored but the read models have not caught up yet; read again shortly"}
 	case errors.Is(err, eventstore.ErrUnknownOutcome):
 		return http.StatusServiceUnavailable, errorDetail{Code: "outcome_unknown",
 			Message: "the event log did not confirm in time; send the request again with the same Idempotency-Key"}

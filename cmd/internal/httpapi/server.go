@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/cmd/internal/registry"
 )
 
 // Check is a readiness check: nil when the dependency is usable.
@@ -24,6 +25,7 @@ type Check struct {
 // Server serves the API.
 type Server struct {
 	cases    *casework.Service
+	registry *registry.Service
 	tokens   *auth.Tokens
 	checks   []Check
 	gatherer prometheus.Gatherer
@@ -32,9 +34,9 @@ type Server struct {
 }
 
 // New returns the API server.
-func New(cases *casework.Service, tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer,
+func New(cases *casework.Service, reg *registry.Service, tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer,
 	logger *slog.Logger, clock func() time.Time) *Server {
-	return &Server{cases: cases, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
+	return &Server{cases: cases, registry: reg, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
 }
 
 // route is one API route: who may call it and what answers.
@@ -60,6 +62,13 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}/events", caseReaders, s.caseEvents},
 		{"POST", "/api/v1/cases/{id}/referrals", stepRoles[stepRefer], s.referCase},
 		{"POST", "/api/v1/cases/{id}/resolution", stepRoles[stepResolve], s.resolveCase},
+
+		{"GET", "/api/v1/departments", everyone, s.listDepartments},
+		{"GET", "/api/v1/departments/{id}", everyone, s.getDepartment},
+		{"POST", "/api/v1/departments", admin, s.registerDepartment},
+		{"PATCH", "/api/v1/departments/{id}", admin, s.changeDepartment},
+		{"POST", "/api/v1/departments/{id}/deactivation", admin, s.deactivateDepartment},
+		{"POST", "/api/v1/departments/{id}/activation", admin, s.activateDepartment},
 
 		{"POST", "/api/v1/tokens", admin, s.createToken},
 		{"GET", "/api/v1/tokens", admin, s.listTokens},

@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/department"
+)
+
+type registerDepartmentRequest struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	District string `json:"district"`
+	ParentID string `json:"parentId"`
+}
+
+// registerDepartment: POST /api/v1/departments.
+func (s *Server) registerDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req registerDepartmentRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	d, err := s.registry.RegisterDepartment(r.Context(), meta, req.ID, department.Details{
+		Name: req.Name, Category: department.Category(req.Category), District: req.District, ParentID: req.ParentID,
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/departments/"+d.ID)
+	writeJSON(w, http.StatusCreated, d)
+	return nil
+}
+
+type changeDepartmentRequest struct {
+	Name     *string `json:"name"`
+	Category *string `json:"category"`
+	District *string `json:"district"`
+	ParentID *string `json:"parentId"`
+}
+
+// changeDepartment: PATCH /api/v1/departments/{id}.
+func (s *Server) changeDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req changeDepartmentRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	d, err := s.registry.ChangeDepartment(r.Context(), meta, r.PathValue("id"), registry.Change(req))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+type deactivateDepartmentRequest struct {
+	Reason string `json:"reason"`
+}
+
+// deactivateDepartment: POST /api/v1/departments/{id}/deactivation.
+func (s *Server) deactivateDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req deactivateDepartmentRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	d, err := s.registry.DeactivateDepartment(r.Context(), meta, r.PathValue("id"), req.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+type activateDepartmentRequest struct{}
+
+// activateDepartment: POST /api/v1/departments/{id}/activation.
+func (s *Server) activateDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req activateDepartmentRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	d, err := s.registry.ReactivateDepartment(r.Context(), meta, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// listDepartments: GET /api/v1/departments[?inactive=true].
+func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	q := r.URL.Query()
+	inactive := false
+	for name, vals := range q {
+		if name != "inactive" || len(vals) != 1 || (vals[0] != "true" && vals[0] != "false") {
+			return badRequest("%s: unknown query parameter (only inactive=true|false)", name)
+		}
+		inactive = vals[0] == "true"
+	}
+	list, err := s.registry.Departments(r.Context(), inactive)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// getDepartment: GET /api/v1/departments/{id}.
+func (s *Server) getDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	d, err := s.registry.Department(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
