@@ -4,6 +4,7 @@
 //	watchpost migrate   apply the database migrations
 //	watchpost rebuild   replay the archive into fresh read models and compare them with the live ones
 //	watchpost token     create, list and revoke API tokens
+//	watchpost verify    check the archive's hash chain against the stream
 package main
 
 import (
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return rebuild(ctx, rest, stdout, stderr)
 	case "token":
 		return token(ctx, rest, stdout, stderr)
+	case "verify":
+		return verify(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
