@@ -31,7 +31,7 @@ func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"caseId": id, "events": entries})
+	writeJSON(w, http.StatusOK, timelineView{CaseID: id, Events: entries})
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, p auth.Princi
 	for i, row := range page.Items {
 		items[i] = s.caseView(p, row)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": page.Next})
+	writeJSON(w, http.StatusOK, caseList{Items: items, Next: page.Next})
 	return nil
 }
 

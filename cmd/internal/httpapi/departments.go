@@ -106,7 +106,7 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p auth.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writeJSON(w, http.StatusOK, departmentList{Items: list})
 	return nil
 }
 

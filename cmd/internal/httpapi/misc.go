@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 )
 
@@ -38,5 +39,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			checks[c.Name] = "ok"
 		}
 	}
-	writeJSON(w, status, map[string]any{"ready": status == http.StatusOK, "checks": checks})
+	writeJSON(w, status, readiness{Ready: status == http.StatusOK, Checks: checks})
+}
+
+// metrics: the Prometheus exposition.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// openAPIDocument: GET /api/v1/openapi.json.
+func (s *Server) openAPIDocument(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.openAPI())
 }

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/department"
 )
 
 // Check is a readiness check: nil when the dependency is usable.
@@ -39,56 +40,131 @@ func New(cases *casework.Service, reg *registry.Service, tokens *auth.Tokens, ch
 	return &Server{cases: cases, registry: reg, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
 }
 
-// route is one API route: who may call it and what answers.
+// route is one route: who may call it, what answers, and its
+// documentation.
 type route struct {
 	method, pattern string
-	roles           []auth.Role // empty: public
+	roles           []auth.Role // who may call it; empty with public
 	handle          func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
+	public          http.HandlerFunc // a route without authentication
+	doc             doc
 }
 
-// routes lists every API route in one place.
-func (s *Server) routes() []route {
+// The shapes of list answers.
+type (
+	caseList struct {
+		Items []caseView `json:"items"`
+		Next  string     `json:"next"`
+	}
+	timelineView struct {
+		CaseID string           `json:"caseId"`
+		Events []casework.Entry `json:"events"`
+	}
+	departmentList struct {
+		Items []department.Department `json:"items"`
+	}
+	tokenList struct {
+		Items []auth.Info `json:"items"`
+	}
+	createdToken struct {
+		Token     string         `json:"token"`
+		Principal auth.Principal `json:"principal"`
+	}
+	readiness struct {
+		Ready  bool              `json:"ready"`
+		Checks map[string]string `json:"checks"`
+	}
+)
+
+// caseQuery documents the case list's parameters.
+var caseQuery = []param{
+	{name: "status", kind: "string", repeat: true, description: "one or more statuses"},
+	{name: "department", kind: "string", description: "the department the case is referred to"},
+	{name: "category", kind: "string"}, {name: "issueType", kind: "string"}, {name: "channel", kind: "string"},
+	{name: "monitoringPoint", kind: "string"},
+	{name: "receivedFrom", kind: "date-time", description: "received at or after"},
+	{name: "receivedTo", kind: "date-time", description: "received before"},
+	{name: "sort", kind: "string", description: "receivedAt, -receivedAt (default), updatedAt, -updatedAt"},
+	{name: "cursor", kind: "string", description: "the next value of the previous page"},
+	{name: "limit", kind: "integer", description: "1 to 200, default 50"},
+}
+
+// allRoutes lists every route in one place.
+func (s *Server) allRoutes() []route {
 	everyone := auth.Roles()
 	admin := []auth.Role{auth.RoleAdmin}
-	// Case readers each see their own scope (see caseScope).
+	// Case readers each see their own scope (see inScope).
 	caseReaders := []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleLeader, auth.RoleDepartment, auth.RolePoint}
 	return []route{
-		{"GET", "/api/v1/whoami", everyone, s.whoami},
-		{"GET", "/api/v1/taxonomy", everyone, s.taxonomy},
+		{method: "GET", pattern: "/healthz", public: s.healthz, doc: doc{summary: "The process is up", response: map[string]string{}}},
+		{method: "GET", pattern: "/readyz", public: s.readyz, doc: doc{summary: "NATS and PostgreSQL answer and the archive moves", response: readiness{}}},
+		{method: "GET", pattern: "/metrics", public: s.metrics, doc: doc{summary: "Prometheus metrics (text format)"}},
+		{method: "GET", pattern: "/api/v1/openapi.json", public: s.openAPIDocument, doc: doc{summary: "This document", response: map[string]any{}}},
 
-		{"POST", "/api/v1/cases", stepRoles[stepFile], s.fileComplaint},
-		{"GET", "/api/v1/cases", caseReaders, s.listCases},
-		{"GET", "/api/v1/cases/{id}", caseReaders, s.getCase},
-		{"GET", "/api/v1/cases/{id}/events", caseReaders, s.caseEvents},
-		{"POST", "/api/v1/cases/{id}/referrals", stepRoles[stepRefer], s.referCase},
-		{"POST", "/api/v1/cases/{id}/resolution", stepRoles[stepResolve], s.resolveCase},
+		{method: "GET", pattern: "/api/v1/whoami", roles: everyone, handle: s.whoami, doc: doc{summary: "The caller's role and scope", response: auth.Principal{}}},
+		{method: "GET", pattern: "/api/v1/taxonomy", roles: everyone, handle: s.taxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
 
-		{"GET", "/api/v1/departments", everyone, s.listDepartments},
-		{"GET", "/api/v1/departments/{id}", everyone, s.getDepartment},
-		{"POST", "/api/v1/departments", admin, s.registerDepartment},
-		{"PATCH", "/api/v1/departments/{id}", admin, s.changeDepartment},
-		{"POST", "/api/v1/departments/{id}/deactivation", admin, s.deactivateDepartment},
-		{"POST", "/api/v1/departments/{id}/activation", admin, s.activateDepartment},
+		{method: "POST", pattern: "/api/v1/cases", roles: stepRoles[stepFile], handle: s.fileComplaint,
+			doc: doc{summary: "Register a complaint", body: fileComplaintRequest{}, response: caseView{}, status: http.StatusCreated}},
+		{method: "GET", pattern: "/api/v1/cases", roles: caseReaders, handle: s.listCases,
+			doc: doc{summary: "List cases in the caller's scope", response: caseList{}, query: caseQuery}},
+		{method: "GET", pattern: "/api/v1/cases/{id}", roles: caseReaders, handle: s.getCase,
+			doc: doc{summary: "A case as it stands, and what the caller may do next", response: caseView{}}},
+		{method: "GET", pattern: "/api/v1/cases/{id}/events", roles: caseReaders, handle: s.caseEvents,
+			doc: doc{summary: "The case's timeline: who did what, when", response: timelineView{}}},
+		{method: "POST", pattern: "/api/v1/cases/{id}/referrals", roles: stepRoles[stepRefer], handle: s.referCase,
+			doc: doc{summary: "Refer the case to a department (转办)", body: referRequest{}, response: caseView{}}},
+		{method: "POST", pattern: "/api/v1/cases/{id}/resolution", roles: stepRoles[stepResolve], handle: s.resolveCase,
+			doc: doc{summary: "Resolve the case (办结)", body: resolveRequest{}, response: caseView{}}},
 
-		{"POST", "/api/v1/tokens", admin, s.createToken},
-		{"GET", "/api/v1/tokens", admin, s.listTokens},
-		{"DELETE", "/api/v1/tokens/{id}", admin, s.revokeToken},
+		{method: "GET", pattern: "/api/v1/departments", roles: everyone, handle: s.listDepartments,
+			doc: doc{summary: "The department register", response: departmentList{},
+				query: []param{{name: "inactive", kind: "boolean", description: "include inactive departments"}}}},
+		{method: "GET", pattern: "/api/v1/departments/{id}", roles: everyone, handle: s.getDepartment,
+			doc: doc{summary: "One department", response: department.Department{}}},
+		{method: "POST", pattern: "/api/v1/departments", roles: admin, handle: s.registerDepartment,
+			doc: doc{summary: "Register a department", body: registerDepartmentRequest{}, response: department.Department{}, status: http.StatusCreated}},
+		{method: "PATCH", pattern: "/api/v1/departments/{id}", roles: admin, handle: s.changeDepartment,
+			doc: doc{summary: "Change a department's details", body: changeDepartmentRequest{}, response: department.Department{}}},
+		{method: "POST", pattern: "/api/v1/departments/{id}/deactivation", roles: admin, handle: s.deactivateDepartment,
+			doc: doc{summary: "Take a department out of use", body: deactivateDepartmentRequest{}, response: department.Department{}}},
+		{method: "POST", pattern: "/api/v1/departments/{id}/activation", roles: admin, handle: s.activateDepartment,
+			doc: doc{summary: "Put a department back in use", body: activateDepartmentRequest{}, response: department.Department{}}},
+
+		{method: "POST", pattern: "/api/v1/tokens", roles: admin, handle: s.createToken,
+			doc: doc{summary: "Create an API token (shown once)", body: createTokenRequest{}, response: createdToken{}, status: http.StatusCreated}},
+		{method: "GET", pattern: "/api/v1/tokens", roles: admin, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
+		{method: "DELETE", pattern: "/api/v1/tokens/{id}", roles: admin, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
 }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler {
+	mux, _ := s.mux()
+	return s.recoverer(s.accessLog(mux))
+}
+
+// mux registers every route and returns the patterns it registered (the
+// OpenAPI test compares them with the document). Register routes only here.
+func (s *Server) mux() (*http.ServeMux, []string) {
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
-		mux.Handle(rt.method+" "+rt.pattern, s.api(rt))
+	var patterns []string
+	handle := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, h)
+		patterns = append(patterns, pattern)
 	}
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	for _, rt := range s.allRoutes() {
+		if rt.public != nil {
+			handle(rt.method+" "+rt.pattern, rt.public)
+		} else {
+			handle(rt.method+" "+rt.pattern, s.api(rt))
+		}
+	}
+	// Anything else: a JSON 404 rather than the mux's text page.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &requestError{status: http.StatusNotFound, code: "no_route", message: "no such route: " + r.Method + " " + r.URL.Path})
 	})
-	return s.recoverer(s.accessLog(mux))
+	return mux, patterns
 }
 
 // api wraps a route's handler with authentication and the role check.

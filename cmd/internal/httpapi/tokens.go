@@ -43,7 +43,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "principal": info})
+	writeJSON(w, http.StatusCreated, createdToken{Token: token, Principal: info})
 	return nil
 }
 
@@ -53,7 +53,7 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writeJSON(w, http.StatusOK, tokenList{Items: list})
 	return nil
 }
 
