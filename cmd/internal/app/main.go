@@ -50,7 +50,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 // Projections are the service's read models.
 func Projections(loc *time.Location) projections.Set {
 	return projections.Set{
-		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}},
+		Inline: []projections.Projection{projections.CalendarYears{}, projections.Cases{}, projections.Departments{}},
 		Async:  []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
 }
@@ -98,6 +98,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	reg := registry.New(runner, m.env.Pool)
+	calendars := registry.NewCalendars(runner, m.env.Pool, m.cfg.TimeZone)
+	if err := calendars.Seed(ctx); err != nil {
+		return err
+	}
 	cases := casework.New(runner, m.env.Pool, complaint.DefaultTaxonomy(), reg.ActiveDepartment)
 	checks := []httpapi.Check{
 		{Name: "nats", Check: func(ctx context.Context) error {
@@ -110,7 +114,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
-	api := httpapi.New(cases, reg, tokens, checks, m.registry, logger, m.cfg.Clock)
+	api := httpapi.New(cases, reg, calendars, tokens, checks, m.registry, logger, m.cfg.Clock)
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -57,6 +58,11 @@ func classify(err error) (int, errorDetail) {
 		case domain.CodeForbidden:
 			return http.StatusForbidden, d
 		}
+	case errors.Is(err, calendar.ErrNoSchedule):
+		return http.StatusUnprocessableEntity, errorDetail{Code: "no_schedule", Message: err.Error() +
+			"; an administrator loads it with POST /api/v1/calendar/years or watchpost calendar load"}
+	case errors.Is(err, calendar.ErrInvalidArgument):
+		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: err.Error()}
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return http.StatusUnauthorized, errorDetail{Code: "unauthenticated", Message: "a valid bearer token is required"}
 	case errors.Is(err, eventstore.ErrIdempotencyMismatch):

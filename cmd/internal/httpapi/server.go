@@ -13,6 +13,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/domain/department"
 )
@@ -25,19 +26,20 @@ type Check struct {
 
 // Server serves the API.
 type Server struct {
-	cases    *casework.Service
-	registry *registry.Service
-	tokens   *auth.Tokens
-	checks   []Check
-	gatherer prometheus.Gatherer
-	logger   *slog.Logger
-	clock    func() time.Time
+	cases     *casework.Service
+	registry  *registry.Service
+	calendars *registry.Calendars
+	tokens    *auth.Tokens
+	checks    []Check
+	gatherer  prometheus.Gatherer
+	logger    *slog.Logger
+	clock     func() time.Time
 }
 
 // New returns the API server.
-func New(cases *casework.Service, reg *registry.Service, tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer,
-	logger *slog.Logger, clock func() time.Time) *Server {
-	return &Server{cases: cases, registry: reg, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
+func New(cases *casework.Service, reg *registry.Service, calendars *registry.Calendars, tokens *auth.Tokens, checks []Check,
+	gatherer prometheus.Gatherer, logger *slog.Logger, clock func() time.Time) *Server {
+	return &Server{cases: cases, registry: reg, calendars: calendars, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
 }
 
 // route is one route: who may call it, what answers, and its
@@ -130,6 +132,18 @@ func (s *Server) allRoutes() []route {
 			doc: doc{summary: "Take a department out of use", body: deactivateDepartmentRequest{}, response: department.Department{}}},
 		{method: "POST", pattern: "/api/v1/departments/{id}/activation", roles: admin, handle: s.activateDepartment,
 			doc: doc{summary: "Put a department back in use", body: activateDepartmentRequest{}, response: department.Department{}}},
+
+		{method: "GET", pattern: "/api/v1/calendar", roles: everyone, handle: s.getCalendar,
+			doc: doc{summary: "The loaded official working-day schedules and the calendar version", response: calendarView{}}},
+		{method: "POST", pattern: "/api/v1/calendar/years", roles: admin, handle: s.loadCalendarYears,
+			doc: doc{summary: "Load (or replace) official schedules: one year, an array of years, or the reference document",
+				body: calendar.Year{}, response: calendarView{}}},
+		{method: "GET", pattern: "/api/v1/calendar/due", roles: everyone, handle: s.calendarDue,
+			doc: doc{summary: "The deadline N working days after an instant (the start day is not counted)", response: dueView{},
+				query: []param{{name: "from", kind: "date-time", description: "default: now"}, {name: "workdays", kind: "integer"}}}},
+		{method: "GET", pattern: "/api/v1/calendar/workdays", roles: everyone, handle: s.calendarWorkdays,
+			doc: doc{summary: "Working days and working time between two instants", response: workdaysView{},
+				query: []param{{name: "from", kind: "date-time"}, {name: "to", kind: "date-time"}}}},
 
 		{method: "POST", pattern: "/api/v1/tokens", roles: admin, handle: s.createToken,
 			doc: doc{summary: "Create an API token (shown once)", body: createTokenRequest{}, response: createdToken{}, status: http.StatusCreated}},
