@@ -1,0 +1,248 @@
+package deadline
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/watchpost/watchpost/domain/calendar"
+	"github.com/watchpost/watchpost/domain/complaint"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, cst)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func official(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	c, err := calendar.Default(cst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func track(events ...complaint.Event) *Tracker {
+	tr := NewTracker(DefaultPolicy())
+	for _, e := range events {
+		tr.Apply(e)
+	}
+	return tr
+}
+
+func wantAlarm(t *testing.T, s Schedule, clock string, level Level, when time.Time) {
+	t.Helper()
+	for _, a := range s.Alarms {
+		if a.ClockID == clock && a.Level == level {
+			if !a.At.Equal(when) {
+				t.Fatalf("%s %s at %s, want %s", clock, level, a.At.In(cst), when)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %s alarm on %s in %+v", level, clock, s.Alarms)
+}
+
+func noAlarm(t *testing.T, s Schedule, clock string) {
+	t.Helper()
+	for _, a := range s.Alarms {
+		if a.ClockID == clock {
+			t.Fatalf("unexpected alarm %+v", a)
+		}
+	}
+}
+
+// A referral at 23:59 on a Friday: the Friday is not counted; the response
+// is due by the end of Tuesday, the closure by the end of the seventh
+// working day, and 挂牌督办 five working days after that.
+func TestReferralLadder(t *testing.T) {
+	t.Parallel()
+	cal := official(t)
+	tr := track(complaint.CaseReferred{DepartmentID: "d1", At: at("2026-11-20 23:59")})
+	s := tr.Schedule(cal)
+	wantAlarm(t, s, "response", Approaching, at("2026-11-24 00:00"))
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-25 00:00"))
+	wantAlarm(t, s, "closure", Approaching, at("2026-12-01 00:00"))
+	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-02 00:00"))
+	wantAlarm(t, s, "closure", Flagged, at("2026-12-09 00:00"))
+	if s.Alarms[0].DepartmentID != "d1" {
+		t.Fatalf("department %q", s.Alarms[0].DepartmentID)
+	}
+
+	// The response stops the response clock; the closure clock runs on.
+	tr.Apply(complaint.ResponseRecorded{At: at("2026-11-23 09:00")})
+	s = tr.Schedule(cal)
+	noAlarm(t, s, "response")
+	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-02 00:00"))
+	if c, _ := tr.Clock("response"); c.Outcome != Met {
+		t.Fatalf("response clock %+v", c)
+	}
+	// Resolving stops the closure clock.
+	tr.Apply(complaint.CaseResolved{At: at("2026-11-30 16:00")})
+	if s := tr.Schedule(cal); len(s.Alarms) != 0 {
+		t.Fatalf("alarms after resolution: %+v", s.Alarms)
+	}
+}
+
+// Over the 2026 Spring Festival: a referral on Friday 13 February counts the
+// make-up Saturday 14 February, then nothing until 24 February.
+func TestSpringFestival(t *testing.T) {
+	t.Parallel()
+	s := track(complaint.CaseReferred{DepartmentID: "d", At: at("2026-02-13 10:00")}).Schedule(official(t))
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-02-25 00:00"))
+	wantAlarm(t, s, "response", Approaching, at("2026-02-24 00:00"))
+}
+
+// Suspension stops the clocks and keeps the working time already used.
+func TestSuspension(t *testing.T) {
+	t.Parallel()
+	cal := official(t)
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
+		complaint.CaseSuspended{At: at("2026-11-24 10:00")},
+	)
+	if s := tr.Schedule(cal); len(s.Alarms) != 0 || len(s.Deadlines) != 0 {
+		t.Fatalf("a suspended case has alarms: %+v", s)
+	}
+	tr.Apply(complaint.CaseResumed{At: at("2026-11-26 10:00")})
+	// 48 working hours suspended: the response due (end of 25 Nov) moves
+	// two working days later, to the end of 27 Nov.
+	s := tr.Schedule(cal)
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-28 00:00"))
+	// Suspended over a weekend: only working time counts.
+	tr2 := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
+		complaint.CaseSuspended{At: at("2026-11-27 12:00")},
+		complaint.CaseResumed{At: at("2026-11-30 12:00")},
+	)
+	// Fri 12:00 to Mon 12:00 is 24 working hours: closure due end of 2 Dec
+	// becomes end of 3 Dec.
+	wantAlarm(t, tr2.Schedule(cal), "closure", ClosureOverdue, at("2026-12-04 00:00"))
+}
+
+// A granted extension replaces the closure deadline.
+func TestExtension(t *testing.T) {
+	t.Parallel()
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
+		complaint.ExtensionGranted{RequestID: "ext-1", DueDate: "2026-12-18", At: at("2026-11-25 10:00")},
+	)
+	s := tr.Schedule(official(t))
+	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-19 00:00"))
+	wantAlarm(t, s, "closure", Approaching, at("2026-12-18 00:00"))
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-26 00:00"))
+}
+
+// A return cancels the clocks; the re-referral starts fresh ones for the new
+// department.
+func TestReturnAndReferAgain(t *testing.T) {
+	t.Parallel()
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "wrong", At: at("2026-11-23 10:00")},
+		complaint.ReferralReturned{DepartmentID: "wrong", At: at("2026-11-24 10:00")},
+	)
+	if s := tr.Schedule(official(t)); len(s.Alarms) != 0 {
+		t.Fatalf("alarms after a return: %+v", s.Alarms)
+	}
+	tr.Apply(complaint.CaseReferred{DepartmentID: "right", At: at("2026-11-24 15:00")})
+	s := tr.Schedule(official(t))
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-27 00:00"))
+	a, _ := s.Find("response", 2, ResponseOverdue)
+	if a.DepartmentID != "right" || a.Round != 2 {
+		t.Fatalf("re-referral alarm %+v", a)
+	}
+}
+
+// A reopened case gets a new closure clock.
+func TestReopen(t *testing.T) {
+	t.Parallel()
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-02 10:00")},
+		complaint.CaseResolved{At: at("2026-11-05 10:00")},
+		complaint.CaseReopened{At: at("2026-11-23 09:00")},
+	)
+	s := tr.Schedule(official(t))
+	noAlarm(t, s, "response")
+	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-03 00:00"))
+	if a, ok := s.Find("closure", 2, ClosureOverdue); !ok || a.DepartmentID != "d" {
+		t.Fatalf("reopened closure %+v %v", a, ok)
+	}
+}
+
+// The center's own handling (直查快办) runs the same clocks for the center.
+func TestCenterHandling(t *testing.T) {
+	t.Parallel()
+	s := track(complaint.CaseAccepted{Mode: complaint.ModeDirect, At: at("2026-11-23 10:00")}).Schedule(official(t))
+	a, ok := s.Find("response", 1, ResponseOverdue)
+	if !ok || a.DepartmentID != "" || !a.At.Equal(at("2026-11-26 00:00")) {
+		t.Fatalf("center response %+v %v", a, ok)
+	}
+	if s := track(complaint.CaseAccepted{Mode: complaint.ModeReferral, At: at("2026-11-23 10:00")}).Schedule(official(t)); len(s.Alarms) != 0 {
+		t.Fatalf("acceptance for referral started clocks: %+v", s.Alarms)
+	}
+}
+
+// A rectification carries its own date; a rejected report reopens it.
+func TestRectification(t *testing.T) {
+	t.Parallel()
+	cal := official(t)
+	id := RectificationClock("rect-1")
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-02 10:00")},
+		complaint.RectificationRequired{RectificationID: "rect-1", DueDate: "2026-12-10", At: at("2026-11-20 10:00")},
+	)
+	wantAlarm(t, tr.Schedule(cal), id, RectificationOverdue, at("2026-12-11 00:00"))
+	tr.Apply(complaint.RectificationReported{RectificationID: "rect-1", At: at("2026-12-01 10:00")})
+	noAlarm(t, tr.Schedule(cal), id)
+	tr.Apply(complaint.RectificationVerified{RectificationID: "rect-1", Accepted: false, At: at("2026-12-02 10:00")})
+	s := tr.Schedule(cal)
+	if a, ok := s.Find(id, 2, RectificationOverdue); !ok || !a.At.Equal(at("2026-12-11 00:00")) {
+		t.Fatalf("rejected rectification %+v %v", a, ok)
+	}
+}
+
+// A deadline in a year with no schedule is an explicit problem, solved by
+// loading the year.
+func TestMissingYear(t *testing.T) {
+	t.Parallel()
+	cal := official(t)
+	tr := track(complaint.CaseReferred{DepartmentID: "d", At: at("2026-12-28 10:00")})
+	s := tr.Schedule(cal)
+	if err := s.Problems["closure"]; !errors.Is(err, calendar.ErrNoSchedule) {
+		t.Fatalf("closure into 2027: %v", err)
+	}
+	wantAlarm(t, s, "response", ResponseOverdue, at("2026-12-31 00:00"))
+	cal2, err := cal.With(calendar.Year{Year: 2027, Days: []calendar.Day{{Date: "2027-01-01", IsOffDay: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = tr.Schedule(cal2)
+	if len(s.Problems) != 0 {
+		t.Fatalf("problems with 2027 loaded: %v", s.Problems)
+	}
+	// Dec 29, 30, 31, Jan 4, 5, 6, 7 (Jan 1 is a holiday).
+	wantAlarm(t, s, "closure", ClosureOverdue, at("2027-01-08 00:00"))
+}
+
+// Not accepting or closing a case ends every clock.
+func TestClosingCancels(t *testing.T) {
+	t.Parallel()
+	tr := track(
+		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
+		complaint.CaseClosed{At: at("2026-11-24 10:00")},
+	)
+	if s := tr.Schedule(official(t)); len(s.Alarms) != 0 {
+		t.Fatalf("alarms after closing: %+v", s.Alarms)
+	}
+	for _, c := range tr.Clocks {
+		if c.Outcome != Cancelled || !c.EndedAt.Equal(at("2026-11-24 10:00")) {
+			t.Fatalf("clock %+v", c)
+		}
+	}
+}
