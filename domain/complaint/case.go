@@ -1,23 +1,56 @@
 // Package complaint holds the Case aggregate: one complaint from intake to
-// closure. State changes only by applying events; commands are methods that
-// check the lifecycle and return the events to record, never changing the
-// case themselves.
+// closure. State changes only by applying events (apply.go); commands are
+// checked against the lifecycle table (lifecycle.go) and decided by Decide
+// (decide.go), which returns the events to record and never changes the case.
 package complaint
 
 import (
-	"fmt"
 	"time"
 )
+
+// AggregateType names the case aggregate in the log.
+const AggregateType = "case"
 
 // Status is where a case stands in its lifecycle.
 type Status string
 
 // The statuses.
 const (
-	StatusNone     Status = ""         // not filed yet
-	StatusFiled    Status = "filed"    // registered, awaiting intake or referral
-	StatusReferred Status = "referred" // with a department (转办)
-	StatusResolved Status = "resolved" // dealt with (办结)
+	StatusNone        Status = ""             // not filed yet
+	StatusFiled       Status = "filed"        // registered (登记), awaiting intake
+	StatusNotAccepted Status = "not_accepted" // not accepted (不予受理), awaiting the reply
+	StatusAccepted    Status = "accepted"     // accepted (受理), awaiting referral
+	StatusReferred    Status = "referred"     // referred (转办), awaiting 签收
+	StatusReturned    Status = "returned"     // returned by the department (退单), awaiting re-referral
+	StatusInProgress  Status = "in_progress"  // being handled, by a department or by the center
+	StatusSuspended   Status = "suspended"    // clocks stopped, waiting on the complainant
+	StatusResolved    Status = "resolved"     // dealt with (办结), awaiting the reply
+	StatusReplied     Status = "replied"      // the complainant has been answered (答复)
+	StatusClosed      Status = "closed"       // filed away (归档)
+)
+
+// Who handles a case (Case.HandledBy).
+const (
+	HandledByCenter     = "center"     // the complaint center itself (直查快办, 自办)
+	HandledByDepartment = "department" // the department the case is referred to
+)
+
+// Extension statuses.
+const (
+	ExtensionStatusPending = "pending"
+	ExtensionStatusGranted = "granted"
+	ExtensionStatusDenied  = "denied"
+	// ExtensionStatusLapsed: the department returned the case before the request
+	// was decided, so nobody will decide it.
+	ExtensionStatusLapsed = "lapsed"
+)
+
+// Rectification statuses.
+const (
+	RectificationStatusRequired = "required" // ordered, awaiting the department's report
+	RectificationStatusReported = "reported" // reported, awaiting verification
+	RectificationStatusRejected = "rejected" // the report was not accepted: report again
+	RectificationStatusAccepted = "accepted" // verified: closed
 )
 
 // Complainant is who complained. It is confidential: a department never sees
@@ -39,7 +72,45 @@ type Resolution struct {
 	At      time.Time `json:"at"`
 }
 
-// Case is the state of one complaint, folded from its events.
+// Extension is one request for a later closure date and its decision.
+type Extension struct {
+	RequestID        string    `json:"requestId"`
+	DepartmentID     string    `json:"departmentId,omitempty"` // who asked; empty when the center did
+	RequestedDueDate string    `json:"requestedDueDate"`
+	Reason           string    `json:"reason"`
+	Status           string    `json:"status"` // pending, granted, denied, lapsed
+	GrantedDueDate   string    `json:"grantedDueDate,omitempty"`
+	DenialReason     string    `json:"denialReason,omitempty"`
+	RequestedAt      time.Time `json:"requestedAt"`
+	DecidedAt        time.Time `json:"decidedAt,omitzero"`
+}
+
+// Rectification is one order to put things right and its progress.
+type Rectification struct {
+	ID         string    `json:"id"`
+	Items      []string  `json:"items"`
+	DueDate    string    `json:"dueDate"`
+	Status     string    `json:"status"` // required, reported, rejected, accepted
+	RequiredAt time.Time `json:"requiredAt"`
+	ReportedAt time.Time `json:"reportedAt,omitzero"`
+	VerifiedAt time.Time `json:"verifiedAt,omitzero"`
+	Rejections int       `json:"rejections,omitempty"`
+}
+
+// Open reports whether the rectification still awaits the department or the
+// center.
+func (r Rectification) Open() bool { return r.Status != RectificationStatusAccepted }
+
+// Accountability is one measure taken against a responsible official.
+type Accountability struct {
+	Subject string    `json:"subject"`
+	Measure string    `json:"measure"`
+	At      time.Time `json:"at"`
+}
+
+// Case is the state of one complaint, folded from its events. It is stored
+// as JSON by the read models and folded further from there, so everything a
+// decision depends on is part of the JSON.
 type Case struct {
 	ID                     string      `json:"id"`
 	Version                int         `json:"version"`
@@ -54,10 +125,59 @@ type Case struct {
 	IssueTypes             []string    `json:"issueTypes"`
 	Title                  string      `json:"title"`
 	Description            string      `json:"description"`
-	DepartmentID           string      `json:"departmentId,omitempty"`
-	ReferredAt             time.Time   `json:"referredAt,omitzero"`
-	Resolution             *Resolution `json:"resolution,omitempty"`
-	UpdatedAt              time.Time   `json:"updatedAt"`
+
+	// Intake.
+	Mode              string    `json:"mode,omitempty"`      // direct, self, referral, supervised
+	HandledBy         string    `json:"handledBy,omitempty"` // center, department, or empty while nobody does
+	AcceptedAt        time.Time `json:"acceptedAt,omitzero"`
+	NotAcceptedReason string    `json:"notAcceptedReason,omitempty"`
+
+	// Referral: DepartmentID is the department that holds the case now (or
+	// last held it, once resolved); empty while the center holds it.
+	DepartmentID   string    `json:"departmentId,omitempty"`
+	ReferredAt     time.Time `json:"referredAt,omitzero"`
+	Referrals      int       `json:"referrals,omitempty"`
+	AcknowledgedAt time.Time `json:"acknowledgedAt,omitzero"`
+	ReturnedBy     string    `json:"returnedBy,omitempty"` // the department that last returned the case
+	ReturnedAt     time.Time `json:"returnedAt,omitzero"`
+	Returns        int       `json:"returns,omitempty"`
+	RespondedAt    time.Time `json:"respondedAt,omitzero"` // the quick reaction of the current referral
+
+	// Deadlines. ExtendedDueDate replaces the closure deadline of the
+	// current handling round; Extensions keeps the history.
+	Extensions      []Extension `json:"extensions,omitempty"`
+	ExtendedDueDate string      `json:"extendedDueDate,omitempty"`
+
+	// Suspension: ResumeStatus is where the case returns to on resumption.
+	SuspendedAt  time.Time `json:"suspendedAt,omitzero"`
+	ResumeStatus Status    `json:"resumeStatus,omitempty"`
+	Suspensions  int       `json:"suspensions,omitempty"`
+
+	// Supervision: the highest level ordered so far (1 催办, 2 督办,
+	// 3 挂牌督办) and how many orders there were.
+	SupervisionLevel int `json:"supervisionLevel,omitempty"`
+	// Escalations counts the supervision raised by missed deadlines.
+	Escalations  int `json:"escalations,omitempty"`
+	Supervisions int `json:"supervisions,omitempty"`
+
+	// Investigation and its consequences. Finding is the latest one.
+	Finding          string           `json:"finding,omitempty"`
+	FindingAt        time.Time        `json:"findingAt,omitzero"`
+	Rectifications   []Rectification  `json:"rectifications,omitempty"`
+	Accountabilities []Accountability `json:"accountabilities,omitempty"`
+
+	// Outcome and the complainant's side. Resolution, the reply and the
+	// satisfaction belong to the current round; a reopening clears them.
+	Resolution     *Resolution `json:"resolution,omitempty"`
+	RepliedAt      time.Time   `json:"repliedAt,omitzero"`
+	ReplyMethod    string      `json:"replyMethod,omitempty"`
+	Satisfaction   string      `json:"satisfaction,omitempty"`
+	SatisfactionAt time.Time   `json:"satisfactionAt,omitzero"`
+	Reopens        int         `json:"reopens,omitempty"`
+	ReopenedAt     time.Time   `json:"reopenedAt,omitzero"`
+	ClosedAt       time.Time   `json:"closedAt,omitzero"`
+
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // Replay folds a history into a case.
@@ -71,50 +191,58 @@ func Replay(events []Event) (*Case, error) {
 	return c, nil
 }
 
-// Apply moves the case by one recorded event. It trusts the event (the
-// decision was taken when it was recorded) but refuses an event that cannot
-// belong to this case, which would mean a corrupt history.
-func (c *Case) Apply(e Event) error {
-	if c.Status == StatusNone && e.EventType() != TypeComplaintFiled {
-		return fmt.Errorf("complaint: %s before ComplaintFiled", e.EventType())
+// PendingExtension returns the extension request awaiting a decision.
+func (c *Case) PendingExtension() (Extension, bool) {
+	if x := c.pendingExtension(); x != nil {
+		return *x, true
 	}
-	switch e := e.(type) {
-	case ComplaintFiled:
-		if c.Status != StatusNone {
-			return fmt.Errorf("complaint: case %s filed twice", c.ID)
+	return Extension{}, false
+}
+
+// OpenRectification returns the rectification not yet accepted.
+func (c *Case) OpenRectification() (Rectification, bool) {
+	if r := c.openRectification(); r != nil {
+		return *r, true
+	}
+	return Rectification{}, false
+}
+
+// CenterHandled reports whether the complaint center handles the case itself
+// (直查快办, 自办): then no department may act on it.
+func (c *Case) CenterHandled() bool { return c.HandledBy == HandledByCenter }
+
+func (c *Case) pendingExtension() *Extension {
+	for i := range c.Extensions {
+		if c.Extensions[i].Status == ExtensionStatusPending {
+			return &c.Extensions[i]
 		}
-		c.ID = e.CaseID
-		c.Status = StatusFiled
-		c.Channel = e.Channel
-		c.ReceivedAt = e.ReceivedAt
-		c.FiledAt = e.At
-		c.Complainant = e.Complainant
-		c.MonitoringPointID = e.MonitoringPointID
-		c.RespondentDepartmentID = e.RespondentDepartmentID
-		c.Categories = e.Categories
-		c.IssueTypes = e.IssueTypes
-		c.Title = e.Title
-		c.Description = e.Description
-		c.touch(e.At)
-	case CaseReferred:
-		c.Status = StatusReferred
-		c.DepartmentID = e.DepartmentID
-		c.ReferredAt = e.At
-		c.touch(e.At)
-	case CaseResolved:
-		c.Status = StatusResolved
-		c.Resolution = &Resolution{Outcome: e.Outcome, Summary: e.Summary, At: e.At}
-		c.touch(e.At)
-	default:
-		return fmt.Errorf("complaint: cannot apply %T", e)
 	}
 	return nil
 }
 
-func (c *Case) touch(at time.Time) {
-	c.Version++
-	c.UpdatedAt = at
+func (c *Case) openRectification() *Rectification {
+	for i := range c.Rectifications {
+		if c.Rectifications[i].Open() {
+			return &c.Rectifications[i]
+		}
+	}
+	return nil
 }
 
-// AggregateType names the case aggregate in the log.
-const AggregateType = "case"
+func (c *Case) extension(id string) *Extension {
+	for i := range c.Extensions {
+		if c.Extensions[i].RequestID == id {
+			return &c.Extensions[i]
+		}
+	}
+	return nil
+}
+
+func (c *Case) rectification(id string) *Rectification {
+	for i := range c.Rectifications {
+		if c.Rectifications[i].ID == id {
+			return &c.Rectifications[i]
+		}
+	}
+	return nil
+}

@@ -71,3 +71,12 @@ func Label(terms []Term, code string) string {
 	}
 	return code
 }
+
+// termCodes lists the codes of terms.
+func termCodes(terms []Term) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.Code
+	}
+	return out
+}

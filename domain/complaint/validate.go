@@ -1,7 +1,9 @@
 package complaint
 
 import (
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,6 +17,9 @@ const (
 	MaxShortText   = 200
 	MaxNote        = 4000
 	MaxListItems   = 10
+	MaxReply       = 10000 // the answer to the complainant
+	MaxItems       = 20    // rectification items
+	MaxItem        = 500   // characters per rectification item
 )
 
 // text validates a free-text field and returns it trimmed. Single-line text
@@ -85,4 +90,77 @@ func identifier(field, value string, required bool) (string, error) {
 		}
 	}
 	return v, nil
+}
+
+// oneOf validates an enumerated field: the value must be one of choices.
+// The error lists the allowed values.
+func oneOf(field, value string, choices []choice, required bool) (string, error) {
+	if value == "" && !required {
+		return "", nil
+	}
+	for _, c := range choices {
+		if c.code == value {
+			return value, nil
+		}
+	}
+	allowed := make([]string, len(choices))
+	for i, c := range choices {
+		allowed[i] = c.code
+	}
+	if value == "" {
+		return "", domain.Invalid(field, "is required; one of: %s", strings.Join(allowed, ", "))
+	}
+	return "", domain.Invalid(field, "%q is not allowed; one of: %s", value, strings.Join(allowed, ", "))
+}
+
+// DateLayout is the layout of the calendar dates in commands and events.
+const DateLayout = "2006-01-02"
+
+// MaxDueAhead is how far ahead a due date may lie; anything later is a typo.
+const MaxDueAhead = 366 * 24 * time.Hour
+
+// localZone is the zone in which "today" is taken for due dates: China
+// Standard Time, which has no daylight saving.
+var localZone = time.FixedZone("CST", 8*60*60)
+
+// dueDate validates a due date: a calendar date "YYYY-MM-DD" after the day
+// of now (in China Standard Time) and at most about a year ahead.
+func dueDate(field, value string, now time.Time) (string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", domain.Invalid(field, "is required (YYYY-MM-DD)")
+	}
+	d, err := time.Parse(DateLayout, value)
+	if err != nil || len(value) != len(DateLayout) {
+		return "", domain.Invalid(field, "%q is not a date (YYYY-MM-DD)", value)
+	}
+	y, m, day := now.In(localZone).Date()
+	today := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+	if !d.After(today) {
+		return "", domain.Invalid(field, "must lie after today (%s)", today.Format(DateLayout))
+	}
+	if d.Sub(today) > MaxDueAhead {
+		return "", domain.Invalid(field, "lies more than a year ahead")
+	}
+	return value, nil
+}
+
+// lines validates a list of single-line texts: between 1 and maxItems
+// entries, none empty, each at most maxLen characters. An entry's error
+// names it by index, "items[2]".
+func lines(field string, values []string, maxItems, maxLen int) ([]string, error) {
+	if len(values) == 0 {
+		return nil, domain.Invalid(field, "needs at least one entry")
+	}
+	if len(values) > maxItems {
+		return nil, domain.Invalid(field, "has %d entries; at most %d are allowed", len(values), maxItems)
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		var err error
+		if out[i], err = text(fmt.Sprintf("%s[%d]", field, i), v, maxLen, true, false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

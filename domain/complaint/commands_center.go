@@ -1,0 +1,447 @@
+package complaint
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/watchpost/watchpost/domain"
+)
+
+// The commands only the complaint center takes: intake, referral, the
+// decisions of supervisors, and everything between the case and the
+// complainant. Each decides after Decide checked the actor and the
+// lifecycle table.
+
+// ClockSkew is how far in the future a reported time may lie before it is
+// refused: the clocks of the machines that send requests are not exact.
+const ClockSkew = time.Minute
+
+// earliest is the earliest receivedAt accepted; anything before is a typo.
+var earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// FileComplaint registers a complaint (登记).
+type FileComplaint struct {
+	// CaseID is the id of the new case, chosen by the caller. File takes it
+	// as an argument instead.
+	CaseID                 string      `json:"-"`
+	Channel                string      `json:"channel"`
+	ReceivedAt             time.Time   `json:"receivedAt,omitzero"` // zero: now
+	Complainant            Complainant `json:"complainant"`
+	MonitoringPointID      string      `json:"monitoringPointId,omitempty"`
+	RespondentDepartmentID string      `json:"respondentDepartmentId,omitempty"`
+	Categories             []string    `json:"categories"`
+	IssueTypes             []string    `json:"issueTypes"`
+	Title                  string      `json:"title"`
+	Description            string      `json:"description"`
+}
+
+func (c *Case) file(cmd FileComplaint, env Env) ([]Event, error) {
+	id, err := identifier("caseId", cmd.CaseID, true)
+	if err != nil {
+		return nil, err
+	}
+	now, tax := env.Now, env.Taxonomy
+	e := ComplaintFiled{CaseID: id, At: now}
+	if !has(tax.Channels, cmd.Channel) {
+		if cmd.Channel == "" {
+			return nil, domain.Invalid("channel", "is required")
+		}
+		return nil, domain.Invalid("channel", "%q is not a known channel", cmd.Channel)
+	}
+	e.Channel = cmd.Channel
+	switch {
+	case cmd.ReceivedAt.IsZero():
+		e.ReceivedAt = now
+	case cmd.ReceivedAt.After(now.Add(ClockSkew)):
+		return nil, domain.Invalid("receivedAt", "lies in the future")
+	case cmd.ReceivedAt.Before(earliest):
+		return nil, domain.Invalid("receivedAt", "lies before %s", earliest.Format(DateLayout))
+	default:
+		e.ReceivedAt = cmd.ReceivedAt.UTC().Truncate(time.Microsecond)
+	}
+	if e.Complainant, err = validComplainant(cmd.Complainant); err != nil {
+		return nil, err
+	}
+	if e.MonitoringPointID, err = identifier("monitoringPointId", cmd.MonitoringPointID, false); err != nil {
+		return nil, err
+	}
+	if e.RespondentDepartmentID, err = identifier("respondentDepartmentId", cmd.RespondentDepartmentID, false); err != nil {
+		return nil, err
+	}
+	if e.Categories, err = codes("categories", cmd.Categories, tax.Categories, true); err != nil {
+		return nil, err
+	}
+	if e.IssueTypes, err = codes("issueTypes", cmd.IssueTypes, tax.IssueTypes, false); err != nil {
+		return nil, err
+	}
+	if e.Title, err = text("title", cmd.Title, MaxTitle, true, false); err != nil {
+		return nil, err
+	}
+	if e.Description, err = text("description", cmd.Description, MaxDescription, true, true); err != nil {
+		return nil, err
+	}
+	return []Event{e}, nil
+}
+
+func validComplainant(in Complainant) (Complainant, error) {
+	out := Complainant{Anonymous: in.Anonymous, ConsentToDisclose: in.ConsentToDisclose}
+	var err error
+	fields := []struct {
+		name string
+		in   string
+		out  *string
+		max  int
+	}{
+		{"complainant.name", in.Name, &out.Name, 100},
+		{"complainant.phone", in.Phone, &out.Phone, 40},
+		{"complainant.idNumber", in.IDNumber, &out.IDNumber, 40},
+		{"complainant.address", in.Address, &out.Address, MaxShortText},
+		{"complainant.contact", in.Contact, &out.Contact, MaxShortText},
+	}
+	for _, f := range fields {
+		if *f.out, err = text(f.name, f.in, f.max, false, false); err != nil {
+			return Complainant{}, err
+		}
+	}
+	if out.Anonymous && out != (Complainant{Anonymous: true, ConsentToDisclose: out.ConsentToDisclose}) {
+		return Complainant{}, domain.Invalid("complainant.anonymous", "an anonymous complaint carries no personal data")
+	}
+	if !out.Anonymous && out.Name == "" && out.Phone == "" && out.Contact == "" {
+		return Complainant{}, domain.Invalid("complainant", "needs a name, phone or contact, or anonymous: true")
+	}
+	return out, nil
+}
+
+// Accept takes the complaint on (受理) and decides how it is handled: by the
+// center (direct, self) or by a department (referral, supervised; then refer
+// it next).
+type Accept struct {
+	Mode string `json:"mode"`
+	Note string `json:"note,omitempty"`
+}
+
+func (c *Case) accept(cmd Accept, env Env) ([]Event, error) {
+	mode, err := oneOf("mode", cmd.Mode, modes, true)
+	if err != nil {
+		return nil, err
+	}
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseAccepted{Mode: mode, Note: note, At: env.Now}}, nil
+}
+
+// NotAccept declines the complaint (不予受理), with the reason the
+// complainant will be told.
+type NotAccept struct {
+	Reason string `json:"reason"`
+}
+
+func (c *Case) notAccept(cmd NotAccept, env Env) ([]Event, error) {
+	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseNotAccepted{Reason: reason, At: env.Now}}, nil
+}
+
+// Refer hands the case to a department (转办). A case still awaiting intake
+// is accepted for referral on the way; a returned case goes to another
+// department than the one that returned it.
+type Refer struct {
+	DepartmentID string `json:"departmentId"`
+	Note         string `json:"note,omitempty"`
+}
+
+func (c *Case) refer(cmd Refer, env Env) ([]Event, error) {
+	dept, err := identifier("departmentId", cmd.DepartmentID, true)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == StatusReturned && dept == c.ReturnedBy {
+		return nil, domain.Invalid("departmentId", "department %s has just returned this case; refer it to another one", dept)
+	}
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	var events []Event
+	if c.Status == StatusFiled {
+		events = append(events, CaseAccepted{Mode: ModeReferral, At: env.Now})
+	}
+	// From accepted, the mode is referral or supervised: the center-handled
+	// modes go straight to in_progress.
+	return append(events, CaseReferred{DepartmentID: dept, Note: note, At: env.Now}), nil
+}
+
+// DecideExtension grants or denies an extension request. A grant may set
+// another due date than the one requested; by default it is the requested
+// one. A denial needs a reason.
+type DecideExtension struct {
+	RequestID string `json:"requestId"`
+	Grant     bool   `json:"grant"`
+	DueDate   string `json:"dueDate,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+func (c *Case) decideExtension(cmd DecideExtension, env Env) ([]Event, error) {
+	id, err := identifier("requestId", cmd.RequestID, true)
+	if err != nil {
+		return nil, err
+	}
+	var due, reason string
+	if cmd.Grant {
+		if cmd.DueDate != "" {
+			if due, err = dueDate("dueDate", cmd.DueDate, env.Now); err != nil {
+				return nil, err
+			}
+		}
+		if cmd.Reason != "" {
+			return nil, domain.Invalid("reason", "is given only with a denial")
+		}
+	} else {
+		if cmd.DueDate != "" {
+			return nil, domain.Invalid("dueDate", "is given only with a grant")
+		}
+		if reason, err = text("reason", cmd.Reason, MaxNote, true, true); err != nil {
+			return nil, err
+		}
+	}
+	x := c.extension(id)
+	if x == nil {
+		return nil, domain.NotFound("requestId", "no extension request %s", id)
+	}
+	if x.Status != ExtensionStatusPending {
+		return nil, c.conflict(StepDecideExtension, "extension request %s is already %s", id, x.Status)
+	}
+	if !cmd.Grant {
+		return []Event{ExtensionDenied{RequestID: id, Reason: reason, At: env.Now}}, nil
+	}
+	if due == "" {
+		due = x.RequestedDueDate
+	}
+	return []Event{ExtensionGranted{RequestID: id, DueDate: due, At: env.Now}}, nil
+}
+
+// Suspend stops the clocks while the case waits on the complainant.
+type Suspend struct {
+	Reason string `json:"reason"`
+}
+
+func (c *Case) suspend(cmd Suspend, env Env) ([]Event, error) {
+	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseSuspended{Reason: reason, At: env.Now}}, nil
+}
+
+// Resume restarts the clocks of a suspended case.
+type Resume struct {
+	Note string `json:"note,omitempty"`
+}
+
+func (c *Case) resume(cmd Resume, env Env) ([]Event, error) {
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseResumed{Note: note, At: env.Now}}, nil
+}
+
+// OrderSupervision orders supervision of the case: urge (催办), supervise
+// (督办) or flag (挂牌督办). Source defaults to supervisor.
+type OrderSupervision struct {
+	Level  string `json:"level"`
+	Note   string `json:"note,omitempty"`
+	Source string `json:"source,omitempty"`
+}
+
+func (c *Case) orderSupervision(cmd OrderSupervision, env Env) ([]Event, error) {
+	level, err := oneOf("level", cmd.Level, supervisionLevels, true)
+	if err != nil {
+		return nil, err
+	}
+	source, err := oneOf("source", cmd.Source, supervisionSources, false)
+	if err != nil {
+		return nil, err
+	}
+	if source == "" {
+		source = SourceSupervisor
+	}
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{SupervisionOrdered{Level: level, Note: note, Source: source, At: env.Now}}, nil
+}
+
+// RequireRectification orders the department to put things right (整改),
+// item by item, by a due date. It needs a finding that holds the complaint
+// (partly) true, and no other rectification open.
+type RequireRectification struct {
+	Items   []string `json:"items"`
+	DueDate string   `json:"dueDate"`
+}
+
+func (c *Case) requireRectification(cmd RequireRectification, env Env) ([]Event, error) {
+	if err := c.substantiated(StepRequireRectification); err != nil {
+		return nil, err
+	}
+	if err := c.noOpenRectification(StepRequireRectification); err != nil {
+		return nil, err
+	}
+	items, err := lines("items", cmd.Items, MaxItems, MaxItem)
+	if err != nil {
+		return nil, err
+	}
+	due, err := dueDate("dueDate", cmd.DueDate, env.Now)
+	if err != nil {
+		return nil, err
+	}
+	id := fmt.Sprintf("rect-%d", len(c.Rectifications)+1)
+	return []Event{RectificationRequired{RectificationID: id, Items: items, DueDate: due, At: env.Now}}, nil
+}
+
+// VerifyRectification checks the department's report: accepted closes the
+// rectification, rejected sends it back for another report.
+type VerifyRectification struct {
+	RectificationID string `json:"rectificationId"`
+	Accepted        bool   `json:"accepted"`
+	Note            string `json:"note,omitempty"`
+}
+
+func (c *Case) verifyRectification(cmd VerifyRectification, env Env) ([]Event, error) {
+	id, err := identifier("rectificationId", cmd.RectificationID, true)
+	if err != nil {
+		return nil, err
+	}
+	note, err := text("note", cmd.Note, MaxNote, !cmd.Accepted, true)
+	if err != nil {
+		return nil, err
+	}
+	r := c.rectification(id)
+	if r == nil {
+		return nil, domain.NotFound("rectificationId", "no rectification %s", id)
+	}
+	if r.Status != RectificationStatusReported {
+		return nil, c.conflict(StepVerifyRectification, "rectification %s is %s, not reported", id, r.Status)
+	}
+	return []Event{RectificationVerified{RectificationID: id, Accepted: cmd.Accepted, Note: note, At: env.Now}}, nil
+}
+
+// RecordAccountability records a measure against a responsible official or
+// unit (责任追究). It needs a finding that holds the complaint (partly) true.
+type RecordAccountability struct {
+	Subject string `json:"subject"`
+	Measure string `json:"measure"`
+	Note    string `json:"note,omitempty"`
+}
+
+func (c *Case) recordAccountability(cmd RecordAccountability, env Env) ([]Event, error) {
+	if err := c.substantiated(StepRecordAccountability); err != nil {
+		return nil, err
+	}
+	subject, err := text("subject", cmd.Subject, MaxShortText, true, false)
+	if err != nil {
+		return nil, err
+	}
+	measure, err := oneOf("measure", cmd.Measure, measures, true)
+	if err != nil {
+		return nil, err
+	}
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{AccountabilityRecorded{Subject: subject, Measure: measure, Note: note, At: env.Now}}, nil
+}
+
+// Reply answers the complainant (答复): every complaint gets an answer, the
+// ones not accepted too.
+type Reply struct {
+	Message string `json:"message"`
+	Method  string `json:"method"`
+}
+
+func (c *Case) reply(cmd Reply, env Env) ([]Event, error) {
+	message, err := text("message", cmd.Message, MaxReply, true, true)
+	if err != nil {
+		return nil, err
+	}
+	method, err := oneOf("method", cmd.Method, replyMethods, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ComplainantReplied{Message: message, Method: method, At: env.Now}}, nil
+}
+
+// RecordSatisfaction records the complainant's verdict on the reply (回访),
+// once per reply.
+type RecordSatisfaction struct {
+	Level string `json:"level"`
+	Note  string `json:"note,omitempty"`
+}
+
+func (c *Case) recordSatisfaction(cmd RecordSatisfaction, env Env) ([]Event, error) {
+	if err := c.noSatisfactionYet(StepRecordSatisfaction); err != nil {
+		return nil, err
+	}
+	level, err := oneOf("level", cmd.Level, satisfactionLevels, true)
+	if err != nil {
+		return nil, err
+	}
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{SatisfactionRecorded{Level: level, Note: note, At: env.Now}}, nil
+}
+
+// Reopen sends a case back to be handled again (重办) when the complainant
+// was dissatisfied with the answer.
+type Reopen struct {
+	Reason string `json:"reason"`
+}
+
+func (c *Case) reopen(cmd Reopen, env Env) ([]Event, error) {
+	if err := c.reopenable(StepReopen); err != nil {
+		return nil, err
+	}
+	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseReopened{Reason: reason, At: env.Now}}, nil
+}
+
+// Close files the answered case away (归档).
+type Close struct {
+	Note string `json:"note,omitempty"`
+}
+
+func (c *Case) close(cmd Close, env Env) ([]Event, error) {
+	note, err := text("note", cmd.Note, MaxNote, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseClosed{Note: note, At: env.Now}}, nil
+}
+
+// The steps of the center's commands.
+func (FileComplaint) Step() Step        { return StepFile }
+func (Accept) Step() Step               { return StepAccept }
+func (NotAccept) Step() Step            { return StepNotAccept }
+func (Refer) Step() Step                { return StepRefer }
+func (DecideExtension) Step() Step      { return StepDecideExtension }
+func (Suspend) Step() Step              { return StepSuspend }
+func (Resume) Step() Step               { return StepResume }
+func (OrderSupervision) Step() Step     { return StepOrderSupervision }
+func (RequireRectification) Step() Step { return StepRequireRectification }
+func (VerifyRectification) Step() Step  { return StepVerifyRectification }
+func (RecordAccountability) Step() Step { return StepRecordAccountability }
+func (Reply) Step() Step                { return StepReply }
+func (RecordSatisfaction) Step() Step   { return StepRecordSatisfaction }
+func (Reopen) Step() Step               { return StepReopen }
+func (Close) Step() Step                { return StepClose }

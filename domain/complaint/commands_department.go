@@ -1,0 +1,167 @@
+package complaint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/watchpost/watchpost/domain"
+)
+
+// The commands the department holding a case takes (the complaint center's
+// staff may take them too, and do for the cases the center handles itself).
+// Decide has checked that a department acts only on its own cases.
+
+// Acknowledge is the department's receipt of a referral (签收).
+type Acknowledge struct{}
+
+func (c *Case) acknowledge(_ Acknowledge, env Env) ([]Event, error) {
+	return []Event{ReferralAcknowledged{DepartmentID: c.DepartmentID, At: env.Now}}, nil
+}
+
+// Return sends a misrouted case back to the center (退单), before the
+// department reacted to it.
+type Return struct {
+	Reason string `json:"reason"`
+}
+
+func (c *Case) returnReferral(cmd Return, env Env) ([]Event, error) {
+	for _, guard := range []func(Step) error{c.heldByDepartment, c.notResponded, c.noOpenRectification} {
+		if err := guard(StepReturn); err != nil {
+			return nil, err
+		}
+	}
+	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ReferralReturned{DepartmentID: c.DepartmentID, Reason: reason, At: env.Now}}, nil
+}
+
+// Respond records the quick reaction (快速反应), once per referral.
+type Respond struct {
+	Summary string `json:"summary"`
+}
+
+func (c *Case) respond(cmd Respond, env Env) ([]Event, error) {
+	if err := c.notResponded(StepRespond); err != nil {
+		return nil, err
+	}
+	summary, err := text("summary", cmd.Summary, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ResponseRecorded{Summary: summary, At: env.Now}}, nil
+}
+
+// RequestExtension asks for a later closure date (限期解决), one request at
+// a time.
+type RequestExtension struct {
+	DueDate string `json:"dueDate"`
+	Reason  string `json:"reason"`
+}
+
+func (c *Case) requestExtension(cmd RequestExtension, env Env) ([]Event, error) {
+	if err := c.noPendingExtension(StepRequestExtension); err != nil {
+		return nil, err
+	}
+	due, err := dueDate("dueDate", cmd.DueDate, env.Now)
+	if err != nil {
+		return nil, err
+	}
+	if c.ExtendedDueDate != "" && due <= c.ExtendedDueDate {
+		return nil, domain.Invalid("dueDate", "must lie after the extended due date %s", c.ExtendedDueDate)
+	}
+	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	id := fmt.Sprintf("ext-%d", len(c.Extensions)+1)
+	return []Event{ExtensionRequested{RequestID: id, DueDate: due, Reason: reason, At: env.Now}}, nil
+}
+
+// RecordFinding records what the investigation found (查证); it may be
+// recorded again, and the latest counts.
+type RecordFinding struct {
+	Finding string `json:"finding"`
+	Summary string `json:"summary"`
+}
+
+func (c *Case) recordFinding(cmd RecordFinding, env Env) ([]Event, error) {
+	finding, err := oneOf("finding", cmd.Finding, findings, true)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := text("summary", cmd.Summary, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{InvestigationRecorded{Finding: finding, Summary: summary, At: env.Now}}, nil
+}
+
+// ReportRectification reports that the department rectified (整改报告):
+// for the open rectification, first or again after a rejection.
+type ReportRectification struct {
+	RectificationID string `json:"rectificationId"`
+	Summary         string `json:"summary"`
+}
+
+func (c *Case) reportRectification(cmd ReportRectification, env Env) ([]Event, error) {
+	id, err := identifier("rectificationId", cmd.RectificationID, true)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := text("summary", cmd.Summary, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	r := c.rectification(id)
+	if r == nil {
+		return nil, domain.NotFound("rectificationId", "no rectification %s", id)
+	}
+	if r.Status != RectificationStatusRequired && r.Status != RectificationStatusRejected {
+		return nil, c.conflict(StepReportRectification, "rectification %s is %s", id, r.Status)
+	}
+	return []Event{RectificationReported{RectificationID: id, Summary: summary, At: env.Now}}, nil
+}
+
+// Resolve closes the handling of the case with an outcome (办结). Nothing may
+// be open: no rectification, no extension request awaiting a decision.
+type Resolve struct {
+	Outcome string `json:"outcome"`
+	Summary string `json:"summary"`
+	// DepartmentID is set when a department resolves: it must be the
+	// department holding the case. It is the older way of saying
+	// Env.Actor; Decide checks both.
+	DepartmentID string `json:"-"`
+}
+
+func (c *Case) resolve(cmd Resolve, env Env) ([]Event, error) {
+	if err := c.noOpenRectification(StepResolve); err != nil {
+		return nil, err
+	}
+	if err := c.noPendingExtension(StepResolve); err != nil {
+		return nil, err
+	}
+	tax := env.Taxonomy
+	if !has(tax.Outcomes, cmd.Outcome) {
+		allowed := strings.Join(termCodes(tax.Outcomes), ", ")
+		if cmd.Outcome == "" {
+			return nil, domain.Invalid("outcome", "is required; one of: %s", allowed)
+		}
+		return nil, domain.Invalid("outcome", "%q is not a known outcome; one of: %s", cmd.Outcome, allowed)
+	}
+	summary, err := text("summary", cmd.Summary, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{CaseResolved{Outcome: cmd.Outcome, Summary: summary, At: env.Now}}, nil
+}
+
+// The steps of the department's commands.
+func (Acknowledge) Step() Step         { return StepAcknowledge }
+func (Return) Step() Step              { return StepReturn }
+func (Respond) Step() Step             { return StepRespond }
+func (RequestExtension) Step() Step    { return StepRequestExtension }
+func (RecordFinding) Step() Step       { return StepRecordFinding }
+func (ReportRectification) Step() Step { return StepReportRectification }
+func (Resolve) Step() Step             { return StepResolve }
