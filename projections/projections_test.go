@@ -12,7 +12,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/eventstore/testenv"
 	"github.com/watchpost/watchpost/projections"
@@ -46,9 +48,23 @@ func setup(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	f := fixture{log: log, pool: pool, positions: eventstore.NewPositions(pool, logger), set: projections.Set{
-		Inline: []projections.Projection{projections.Cases{}},
-		Async:  []projections.Projection{projections.DailyIntake{Loc: shanghai}},
+		Inline: []projections.Projection{projections.Cases{}, projections.Departments{},
+			projections.Deadlines{Policy: deadline.DefaultPolicy(), Loc: shanghai}, projections.CalendarYears{}},
+		Async: []projections.Projection{projections.DailyIntake{Loc: shanghai}},
 	}}
+	// The official schedules, as the service seeds them.
+	years, err := calendar.DefaultYears()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, y := range years {
+		data, _ := json.Marshal(calendar.YearLoaded{Schedule: y, At: time.Now()})
+		if _, _, err := log.Append(ctx, calendar.AggregateType, calendar.OfficialID, uint64(i), i,
+			eventstore.Metadata{Actor: "test", CommandID: fmt.Sprint("seed-", y.Year)},
+			[]eventstore.Pending{{Type: calendar.TypeYearLoaded, SchemaVersion: 1, Data: data, OccurredAt: time.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a, err := eventstore.NewArchiver(log, pool, []eventstore.Projector{f.set.InlineProjector()}, eventstore.ArchiverConfig{}, logger, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +135,9 @@ func (f fixture) fileCases(t *testing.T, n int) uint64 {
 			})
 		}
 		if i%4 == 0 {
+			f.decide(t, id, id+"-acknowledge", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+				return c.Decide(complaint.Acknowledge{}, complaint.Env{Now: now})
+			})
 			last = f.decide(t, id, id+"-resolve", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 				return c.Resolve(complaint.Resolve{Outcome: "resolved", Summary: "done"}, tax, now)
 			})
@@ -158,7 +177,8 @@ func TestCaseProjectionAndList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if row.Case.Status != complaint.StatusResolved || row.Case.DepartmentID != "dept-1" || row.Case.Version != 3 {
+	// Filed, accepted and referred (one command), acknowledged, resolved.
+	if row.Case.Status != complaint.StatusResolved || row.Case.DepartmentID != "dept-1" || row.Case.Version != 5 {
 		t.Fatalf("case-004: %+v", row.Case)
 	}
 	// Page through the referred-or-resolved cases of dept-0, oldest first.
@@ -208,6 +228,10 @@ func TestRebuildEqualsLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var alarms int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM proj.alarms`).Scan(&alarms); err != nil || alarms == 0 {
+		t.Fatalf("no alarms were projected (%v)", err)
+	}
 	if rep.Differences() != 0 || rep.Position != last || rep.Events != int(last) {
 		t.Fatalf("rebuild: %+v", rep)
 	}
@@ -218,7 +242,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 			t.Fatalf("rebuilt %d cases, want 20", d.Rows)
 		}
 	}
-	if fmt.Sprint(tables) != "[calendar_years cases checkpoints daily_intake departments]" {
+	if fmt.Sprint(tables) != "[alarms calendar_years case_clocks cases checkpoints daily_intake deadline_history deadlines departments]" {
 		t.Fatalf("compared %v", tables)
 	}
 

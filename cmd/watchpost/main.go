@@ -22,6 +22,7 @@ import (
 	_ "time/tzdata" // the service's time zone must load on machines without tzdata
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
+	"github.com/watchpost/watchpost/domain/deadline"
 )
 
 func main() {
@@ -123,6 +124,26 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		return cfg, fmt.Errorf("WATCHPOST_TIMEZONE: %w", err)
 	}
 	cfg.TimeZone = loc
+	cfg.Policy = deadline.DefaultPolicy()
+	for _, v := range []struct {
+		env string
+		to  *int
+	}{
+		{"WATCHPOST_RESPONSE_DAYS", &cfg.Policy.ResponseDays},
+		{"WATCHPOST_CLOSURE_DAYS", &cfg.Policy.ClosureDays},
+		{"WATCHPOST_FLAG_AFTER_DAYS", &cfg.Policy.FlagAfter},
+	} {
+		if s := os.Getenv(v.env); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return cfg, fmt.Errorf("%s: a number of working days, not %q", v.env, s)
+			}
+			*v.to = n
+		}
+	}
+	if err := cfg.Policy.Validate(); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 

@@ -29,7 +29,7 @@ func rebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer env.Close()
-	rep, err := projections.Rebuild(ctx, env.Pool, app.Projections(cfg.TimeZone), projections.RebuildOptions{Swap: *swap, Keep: *keep})
+	rep, err := projections.Rebuild(ctx, env.Pool, app.Projections(cfg.TimeZone, cfg.Policy), projections.RebuildOptions{Swap: *swap, Keep: *keep})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ package app
 import (
 	"log/slog"
 	"time"
+
+	"github.com/watchpost/watchpost/domain/deadline"
 )
 
 // Config is everything the binary can be told. It is filled in cmd/ from
@@ -16,6 +18,7 @@ type Config struct {
 	DatabaseURL string // external PostgreSQL; empty: private cluster under DataDir
 	Replicas    int    // JetStream stream replicas (3 on a cluster)
 	TimeZone    *time.Location
+	Policy      deadline.Policy // days per clock and the escalation ladder
 	Logger      *slog.Logger
 	Clock       func() time.Time
 }

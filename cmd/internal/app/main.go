@@ -17,9 +17,11 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
 	"github.com/watchpost/watchpost/cmd/internal/command"
+	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
 )
@@ -35,23 +37,26 @@ type Main struct {
 	// database).
 	AdminToken string
 
-	env       *Env
-	registry  *prometheus.Registry
-	archiver  *eventstore.Archiver
-	positions *eventstore.Positions
-	runners   []*projections.Runner
-	http      *http.Server
-	served    chan error
+	env        *Env
+	registry   *prometheus.Registry
+	archiver   *eventstore.Archiver
+	positions  *eventstore.Positions
+	runners    []*projections.Runner
+	escalation *escalation.Process
+	http       *http.Server
+	served     chan error
 }
 
 // NewMain prepares a server.
 func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 
-// Projections are the service's read models.
-func Projections(loc *time.Location) projections.Set {
+// Projections are the service's read models. Deadlines runs before
+// CalendarYears (it applies a batch's schedule loads itself).
+func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
-		Inline: []projections.Projection{projections.CalendarYears{}, projections.Cases{}, projections.Departments{}},
-		Async:  []projections.Projection{projections.DailyIntake{Loc: loc}},
+		Inline: []projections.Projection{projections.Cases{}, projections.Departments{},
+			projections.Deadlines{Policy: policy, Loc: loc}, projections.CalendarYears{}},
+		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
 }
 
@@ -72,7 +77,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err = m.env.OpenLog(ctx, true, m.registry); err != nil {
 		return err
 	}
-	set := Projections(m.cfg.TimeZone)
+	set := Projections(m.cfg.TimeZone, m.cfg.Policy)
 	m.archiver, err = eventstore.NewArchiver(m.env.Log, m.env.Pool, []eventstore.Projector{set.InlineProjector()},
 		eventstore.ArchiverConfig{}, logger, m.registry)
 	if err != nil {
@@ -103,6 +108,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	cases := casework.New(runner, m.env.Pool, complaint.DefaultTaxonomy(), reg.ActiveDepartment)
+	m.escalation, err = escalation.New(runner, m.env.Pool, calendars, m.positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
+	if err != nil {
+		return err
+	}
+	m.escalation.Start(context.WithoutCancel(ctx))
 	checks := []httpapi.Check{
 		{Name: "nats", Check: func(ctx context.Context) error {
 			if m.env.NC.Status() != nats.CONNECTED {
@@ -145,6 +155,9 @@ func (m *Main) Close() {
 			m.cfg.Logger.Warn("HTTP shutdown", "err", err)
 		}
 		cancel()
+	}
+	if m.escalation != nil {
+		m.escalation.Stop()
 	}
 	for _, r := range m.runners {
 		r.Stop()

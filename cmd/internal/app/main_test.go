@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore/testenv"
 	"github.com/watchpost/watchpost/projections"
 )
@@ -28,6 +30,7 @@ func server(t *testing.T) *app.Main {
 		DatabaseURL: testenv.Postgres(t),
 		Replicas:    1,
 		TimeZone:    time.FixedZone("CST", 8*3600),
+		Policy:      deadline.DefaultPolicy(),
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Clock:       app.DefaultClock,
 	})
@@ -84,65 +87,226 @@ func token(t *testing.T, m *app.Main, spec auth.Spec) string {
 	return tok
 }
 
-// TestFirstSlice walks a complaint from filing to resolution over HTTP and
-// checks that the archive holds exactly the stream and a rebuild agrees.
-func TestFirstSlice(t *testing.T) {
-	t.Parallel()
-	m := server(t)
-	handler := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleHandler})}
-	dept := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "city-construction"})}
-	other := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "tax-bureau"})}
-	anon := client{t, m.URL, ""}
-	admin := client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleAdmin})}
-	for _, d := range []string{"city-construction", "tax-bureau"} {
-		admin.do("POST", "/api/v1/departments", map[string]any{"id": d, "name": d, "category": "management"}, http.StatusCreated)
-	}
+// world is a running server with the people who use it.
+type world struct {
+	m                                       *app.Main
+	admin, handler, supervisor, dept, other client
+	anon                                    client
+}
 
-	anon.do("GET", "/api/v1/cases", nil, http.StatusUnauthorized)
-	filed := handler.do("POST", "/api/v1/cases", map[string]any{
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	m := server(t)
+	w := &world{
+		m:          m,
+		admin:      client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleAdmin})},
+		handler:    client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleHandler})},
+		supervisor: client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleSupervisor})},
+		dept:       client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "city-construction"})},
+		other:      client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "tax-bureau"})},
+		anon:       client{t, m.URL, ""},
+	}
+	for _, d := range []string{"city-construction", "tax-bureau"} {
+		w.admin.do("POST", "/api/v1/departments", map[string]any{"id": d, "name": d, "category": "management"}, http.StatusCreated)
+	}
+	return w
+}
+
+// as returns the same client for another test.
+func (c client) as(t *testing.T) client { return client{t, c.base, c.token} }
+
+// file registers a complaint and returns its id.
+func (w *world) file(t *testing.T, title string) string {
+	t.Helper()
+	filed := w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{
 		"channel": "hotline", "complainant": map[string]any{"name": "王五", "phone": "13900000000"},
 		"categories": []string{"efficiency"}, "issueTypes": []string{"slow_action"},
-		"title": "施工许可审批超期", "description": "材料齐全，二十个工作日未批复",
+		"title": title, "description": "材料齐全，二十个工作日未批复",
 		"receivedAt": time.Now().Add(-48 * time.Hour).Format(time.RFC3339),
 	}, http.StatusCreated)
-	id := filed["id"].(string)
 	if filed["status"] != "filed" || filed["complainant"] == nil {
 		t.Fatalf("filed: %v", filed)
 	}
-	// Not referred yet: the department cannot see it.
-	dept.do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
-	handler.do("POST", "/api/v1/cases/"+id+"/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
+	return filed["id"].(string)
+}
 
-	handler.do("POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "no-such-department"}, http.StatusUnprocessableEntity)
-	referred := handler.do("POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusOK)
-	if referred["status"] != "referred" {
-		t.Fatalf("referred: %v", referred)
+// step posts a step and checks the status it leads to.
+func step(t *testing.T, c client, id, path string, body map[string]any, status string) map[string]any {
+	t.Helper()
+	v := c.as(t).do("POST", "/api/v1/cases/"+id+path, body, http.StatusOK)
+	if v["status"] != status {
+		t.Fatalf("%s: status %v, want %s", path, v["status"], status)
 	}
-	seen := dept.do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
-	if seen["complainant"] != nil || seen["complainantWithheld"] != true {
-		t.Fatalf("a department saw the complainant: %v", seen)
-	}
-	other.do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
-	other.do("POST", "/api/v1/cases/"+id+"/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusNotFound)
-	if list := dept.do("GET", "/api/v1/cases", nil, http.StatusOK); len(list["items"].([]any)) != 1 {
-		t.Fatalf("department list: %v", list)
-	}
+	return v
+}
 
-	resolved := dept.do("POST", "/api/v1/cases/"+id+"/resolution", map[string]any{"outcome": "explained", "summary": "依政策解释"}, http.StatusOK)
-	if resolved["status"] != "resolved" || resolved["version"] != float64(3) {
-		t.Fatalf("resolved: %v", resolved)
+// refused posts a step that must be refused with want, and checks that the
+// case did not change.
+func refused(t *testing.T, c client, reader client, id, path string, body map[string]any, want int) map[string]any {
+	t.Helper()
+	before := reader.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	out := c.as(t).do("POST", "/api/v1/cases/"+id+path, body, want)
+	after := reader.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	if before["version"] != after["version"] || before["status"] != after["status"] {
+		t.Fatalf("%s refused with %d but the case changed: %v -> %v", path, want, before["version"], after["version"])
 	}
-	timeline := handler.do("GET", "/api/v1/cases/"+id+"/events", nil, http.StatusOK)
-	events := timeline["events"].([]any)
-	if len(events) != 3 {
-		t.Fatalf("timeline: %v", timeline)
-	}
-	if e := events[2].(map[string]any); e["type"] != "CaseResolved" || e["actorRole"] != "department" {
-		t.Fatalf("last step: %v", e)
-	}
+	return out
+}
+
+// referAndAcknowledge brings a case to the department.
+func (w *world) referAndAcknowledge(t *testing.T, id string) {
+	t.Helper()
+	step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction", "note": "请两个工作日内反馈"}, "referred")
+	step(t, w.dept, id, "/acknowledgements", map[string]any{}, "in_progress")
+}
+
+// answerAndClose replies to the complainant, records satisfaction and
+// closes the case.
+func (w *world) answerAndClose(t *testing.T, id, satisfaction string) {
+	t.Helper()
+	step(t, w.handler, id, "/replies", map[string]any{"message": "您反映的问题已办结", "method": "phone"}, "replied")
+	step(t, w.handler, id, "/satisfaction", map[string]any{"level": satisfaction}, "replied")
+	step(t, w.handler, id, "/closure", map[string]any{}, "closed")
+}
+
+// TestLifecyclePaths walks each typical path of a complaint over HTTP, and
+// then checks that the archive holds exactly the stream and a rebuild
+// agrees with the live read models.
+func TestLifecyclePaths(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	t.Run("paths", func(t *testing.T) {
+		t.Run("referred and resolved on time", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "施工许可审批超期")
+			w.anon.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusUnauthorized)
+			// Not referred yet: the department cannot see it.
+			w.dept.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
+			refused(t, w.handler, w.handler, id, "/referrals", map[string]any{"departmentId": "no-such-department"}, http.StatusUnprocessableEntity)
+			step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction"}, "referred")
+			seen := w.dept.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+			if seen["complainant"] != nil || seen["complainantWithheld"] != true {
+				t.Fatalf("a department saw the complainant: %v", seen)
+			}
+			if fmt.Sprint(seen["nextSteps"]) != "[acknowledge return]" {
+				t.Fatalf("department's next steps: %v", seen["nextSteps"])
+			}
+			w.other.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
+			refused(t, w.other, w.handler, id, "/acknowledgements", map[string]any{}, http.StatusNotFound)
+			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
+			step(t, w.dept, id, "/acknowledgements", map[string]any{}, "in_progress")
+			v := step(t, w.dept, id, "/responses", map[string]any{"summary": "已联系企业，正在核查"}, "in_progress")
+			if deadlines := v["deadlines"].([]any); len(deadlines) != 2 {
+				t.Fatalf("deadlines: %v", v["deadlines"])
+			}
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已补办许可"}, "resolved")
+			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "again"}, http.StatusConflict)
+			w.answerAndClose(t, id, "satisfied")
+			timeline := w.handler.as(t).do("GET", "/api/v1/cases/"+id+"/events", nil, http.StatusOK)
+			events := timeline["events"].([]any)
+			var types []string
+			for _, e := range events {
+				types = append(types, e.(map[string]any)["type"].(string))
+			}
+			want := "[ComplaintFiled CaseAccepted CaseReferred ReferralAcknowledged ResponseRecorded CaseResolved ComplainantReplied SatisfactionRecorded CaseClosed]"
+			if fmt.Sprint(types) != want {
+				t.Fatalf("timeline %v", types)
+			}
+			if e := events[5].(map[string]any); e["actorRole"] != "department" || e["summary"] == "" {
+				t.Fatalf("resolution entry: %v", e)
+			}
+		})
+		t.Run("returned and re-referred", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "税务登记被推诿")
+			step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction"}, "referred")
+			refused(t, w.dept, w.handler, id, "/returns", map[string]any{"reason": ""}, http.StatusUnprocessableEntity)
+			step(t, w.dept, id, "/returns", map[string]any{"reason": "不属于本局职责，应由税务局办理"}, "returned")
+			w.dept.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusNotFound)
+			refused(t, w.handler, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusUnprocessableEntity)
+			step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "tax-bureau"}, "referred")
+			step(t, w.other, id, "/acknowledgements", map[string]any{}, "in_progress")
+			step(t, w.other, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已办理登记"}, "resolved")
+		})
+		t.Run("extended", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "复杂拆迁补偿纠纷")
+			w.referAndAcknowledge(t, id)
+			due := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+			v := step(t, w.dept, id, "/extension-requests", map[string]any{"dueDate": due, "reason": "涉及多个部门协调"}, "in_progress")
+			rid := v["extensions"].([]any)[0].(map[string]any)["requestId"].(string)
+			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
+			refused(t, w.dept, w.handler, id, "/extension-requests/"+rid+"/decision", map[string]any{"grant": true}, http.StatusForbidden)
+			refused(t, w.supervisor, w.handler, id, "/extension-requests/ext-99/decision", map[string]any{"grant": true}, http.StatusNotFound)
+			step(t, w.supervisor, id, "/extension-requests/"+rid+"/decision", map[string]any{"grant": true}, "in_progress")
+			v = w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+			if v["extendedDueDate"] != due {
+				t.Fatalf("extended due date %v, want %s", v["extendedDueDate"], due)
+			}
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "协调完成"}, "resolved")
+		})
+		t.Run("suspended and resumed", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "需补充材料")
+			w.referAndAcknowledge(t, id)
+			step(t, w.handler, id, "/suspensions", map[string]any{"reason": "等待投诉人补充材料"}, "suspended")
+			refused(t, w.dept, w.handler, id, "/responses", map[string]any{"summary": "x"}, http.StatusConflict)
+			v := step(t, w.handler, id, "/resumptions", map[string]any{"note": "材料已补齐"}, "in_progress")
+			if v["version"] != float64(6) {
+				t.Fatalf("version %v", v["version"])
+			}
+			step(t, w.dept, id, "/responses", map[string]any{"summary": "已核查"}, "in_progress")
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已办结"}, "resolved")
+		})
+		t.Run("rectification rejected then accepted", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "乱收费")
+			w.referAndAcknowledge(t, id)
+			refused(t, w.supervisor, w.handler, id, "/rectifications", map[string]any{"items": []string{"退还费用"}, "dueDate": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, http.StatusConflict)
+			step(t, w.dept, id, "/findings", map[string]any{"finding": "substantiated", "summary": "查实违规收费"}, "in_progress")
+			v := step(t, w.supervisor, id, "/rectifications", map[string]any{"items": []string{"退还费用", "公开收费标准"}, "dueDate": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, "in_progress")
+			rid := v["rectifications"].([]any)[0].(map[string]any)["id"].(string)
+			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
+			step(t, w.dept, id, "/rectifications/"+rid+"/report", map[string]any{"summary": "已退费"}, "in_progress")
+			step(t, w.supervisor, id, "/rectifications/"+rid+"/verification", map[string]any{"accepted": false, "note": "收费标准未公开"}, "in_progress")
+			step(t, w.dept, id, "/rectifications/"+rid+"/report", map[string]any{"summary": "已公开"}, "in_progress")
+			step(t, w.supervisor, id, "/rectifications/"+rid+"/verification", map[string]any{"accepted": true}, "in_progress")
+			step(t, w.supervisor, id, "/accountability", map[string]any{"subject": "收费科科长", "measure": "criticism"}, "in_progress")
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已整改"}, "resolved")
+		})
+		t.Run("dissatisfied, reopened and closed", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "窗口服务态度差")
+			w.referAndAcknowledge(t, id)
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已批评教育"}, "resolved")
+			step(t, w.handler, id, "/replies", map[string]any{"message": "已处理", "method": "sms"}, "replied")
+			refused(t, w.handler, w.handler, id, "/reopening", map[string]any{"reason": "x"}, http.StatusConflict)
+			step(t, w.handler, id, "/satisfaction", map[string]any{"level": "dissatisfied"}, "replied")
+			step(t, w.handler, id, "/reopening", map[string]any{"reason": "投诉人不满意处理结果"}, "in_progress")
+			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "当面致歉"}, "resolved")
+			w.answerAndClose(t, id, "basically_satisfied")
+		})
+		t.Run("explained under policy", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "要求减免税费")
+			step(t, w.handler, id, "/acceptance", map[string]any{"mode": "self"}, "in_progress")
+			step(t, w.handler, id, "/responses", map[string]any{"summary": "已联系投诉人"}, "in_progress")
+			refused(t, w.handler, w.handler, id, "/resolution", map[string]any{"outcome": "forgiven", "summary": "x"}, http.StatusUnprocessableEntity)
+			step(t, w.handler, id, "/resolution", map[string]any{"outcome": "explained", "summary": "依政策不能减免，已解释疏导"}, "resolved")
+			w.answerAndClose(t, id, "basically_satisfied")
+		})
+		t.Run("not accepted", func(t *testing.T) {
+			t.Parallel()
+			id := w.file(t, "与政务无关的民事纠纷")
+			step(t, w.handler, id, "/non-acceptance", map[string]any{"reason": "属民事纠纷，不属受理范围"}, "not_accepted")
+			step(t, w.handler, id, "/replies", map[string]any{"message": "建议通过诉讼解决", "method": "letter"}, "replied")
+			step(t, w.handler, id, "/closure", map[string]any{}, "closed")
+		})
+	})
 
 	// The archive holds exactly what the stream holds, and a rebuild agrees.
 	ctx := context.Background()
+	m := w.m
 	last, err := m.Env().Log.LastSeq(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +318,7 @@ func TestFirstSlice(t *testing.T) {
 	if uint64(archived) != last || uint64(top) != last {
 		t.Fatalf("archive holds %d events up to %d; the stream ends at %d", archived, top, last)
 	}
-	rep, err := projections.Rebuild(ctx, m.Env().Pool, app.Projections(time.FixedZone("CST", 8*3600)), projections.RebuildOptions{})
+	rep, err := projections.Rebuild(ctx, m.Env().Pool, app.Projections(time.FixedZone("CST", 8*3600), deadline.DefaultPolicy()), projections.RebuildOptions{})
 	if err != nil || rep.Differences() != 0 {
 		t.Fatalf("rebuild: %+v %v", rep, err)
 	}

@@ -63,20 +63,15 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 	return s.settle(ctx, res.Events[0].AggregateID, res.LastSeq)
 }
 
-// Refer hands a case to a department.
-func (s *Service) Refer(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Refer) (projections.CaseRow, error) {
-	if err := s.activeDepartment(ctx, "departmentId", cmd.DepartmentID); err != nil {
-		return projections.CaseRow{}, err
+// Do takes one step of the lifecycle on a case, as actor.
+func (s *Service) Do(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Command, actor complaint.Actor) (projections.CaseRow, error) {
+	if r, ok := cmd.(complaint.Refer); ok {
+		if err := s.activeDepartment(ctx, "departmentId", r.DepartmentID); err != nil {
+			return projections.CaseRow{}, err
+		}
 	}
-	return s.do(ctx, "refer", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
-		return c.Refer(cmd, now)
-	})
-}
-
-// Resolve records how a case was dealt with.
-func (s *Service) Resolve(ctx context.Context, meta eventstore.Metadata, id string, cmd complaint.Resolve) (projections.CaseRow, error) {
-	return s.do(ctx, "resolve", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
-		return c.Resolve(cmd, s.tax, now)
+	return s.do(ctx, string(cmd.Step()), id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Decide(cmd, complaint.Env{Now: now, Taxonomy: s.tax, Actor: actor})
 	})
 }
 
@@ -140,6 +135,11 @@ func (s *Service) Get(ctx context.Context, id string) (projections.CaseRow, erro
 		return projections.CaseRow{}, domain.NotFound("id", "no case %s", id)
 	}
 	return projections.GetCase(ctx, s.pool, id)
+}
+
+// Deadlines reads a case's clocks.
+func (s *Service) Deadlines(ctx context.Context, id string, now time.Time) ([]projections.CaseDeadline, error) {
+	return projections.CaseDeadlines(ctx, s.pool, id, now)
 }
 
 // List reads a page of cases.

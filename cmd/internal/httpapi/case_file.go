@@ -57,5 +57,5 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p auth.Pr
 		}
 	}
 	row, err := s.cases.File(r.Context(), meta, cmd)
-	return s.commandAnswer(w, p, row, err, true)
+	return s.commandAnswer(w, r, p, row, err, true)
 }

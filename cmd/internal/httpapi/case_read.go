@@ -17,7 +17,11 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, p auth.Principa
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.caseView(p, row))
+	v, err := s.fullCaseView(r.Context(), p, row)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 

@@ -11,55 +11,66 @@ import (
 	"github.com/watchpost/watchpost/projections"
 )
 
-// caseView is a case as the API shows it to one caller.
+// caseView is a case as the API shows it to one caller: the case's state,
+// with the complainant withheld where the caller may not see it, what the
+// caller may do next, and (for a single case) its deadlines.
 type caseView struct {
-	ID                     string                 `json:"id"`
-	Status                 complaint.Status       `json:"status"`
-	Title                  string                 `json:"title"`
-	Description            string                 `json:"description"`
-	Channel                string                 `json:"channel"`
-	ReceivedAt             time.Time              `json:"receivedAt"`
-	FiledAt                time.Time              `json:"filedAt"`
-	Categories             []string               `json:"categories"`
-	IssueTypes             []string               `json:"issueTypes"`
-	MonitoringPointID      string                 `json:"monitoringPointId,omitempty"`
-	RespondentDepartmentID string                 `json:"respondentDepartmentId,omitempty"`
-	DepartmentID           string                 `json:"departmentId,omitempty"`
-	ReferredAt             *time.Time             `json:"referredAt,omitempty"`
-	Resolution             *complaint.Resolution  `json:"resolution,omitempty"`
-	Complainant            *complaint.Complainant `json:"complainant,omitempty"`
-	ComplainantWithheld    bool                   `json:"complainantWithheld,omitempty"`
-	Version                int                    `json:"version"`
-	UpdatedAt              time.Time              `json:"updatedAt"`
-	Position               uint64                 `json:"position"`
-	NextSteps              []complaint.Step       `json:"nextSteps"`
+	complaint.Case
+	Complainant         *complaint.Complainant     `json:"complainant,omitempty"`
+	ComplainantWithheld bool                       `json:"complainantWithheld,omitempty"`
+	Position            uint64                     `json:"position"`
+	NextSteps           []complaint.Step           `json:"nextSteps"`
+	Deadlines           []projections.CaseDeadline `json:"deadlines,omitempty"`
 }
 
 func (s *Server) caseView(p auth.Principal, row projections.CaseRow) caseView {
 	c := row.Case
-	v := caseView{
-		ID: c.ID, Status: c.Status, Title: c.Title, Description: c.Description, Channel: c.Channel,
-		ReceivedAt: c.ReceivedAt, FiledAt: c.FiledAt, Categories: c.Categories, IssueTypes: c.IssueTypes,
-		MonitoringPointID: c.MonitoringPointID, RespondentDepartmentID: c.RespondentDepartmentID,
-		DepartmentID: c.DepartmentID, Resolution: c.Resolution, Version: c.Version, UpdatedAt: c.UpdatedAt,
-		Position: row.LastSeq, NextSteps: []complaint.Step{},
-	}
-	if !c.ReferredAt.IsZero() {
-		t := c.ReferredAt
-		v.ReferredAt = &t
-	}
+	v := caseView{Case: c, Position: row.LastSeq, NextSteps: []complaint.Step{}}
 	if mayReadComplainant(p, c) {
 		cp := c.Complainant
 		v.Complainant = &cp
 	} else {
 		v.ComplainantWithheld = true
 	}
+	v.Case.Complainant = complaint.Complainant{}
 	for _, step := range complaint.NextSteps(c.Status) {
-		if slices.Contains(stepRoles[step], p.Role) {
-			v.NextSteps = append(v.NextSteps, step)
+		if !slices.Contains(stepRoles[step], p.Role) {
+			continue
 		}
+		if p.Role == auth.RoleDepartment && !complaint.DepartmentStep(step) {
+			continue
+		}
+		v.NextSteps = append(v.NextSteps, step)
 	}
 	return v
+}
+
+// fullCaseView is the view of a single case, with its deadlines.
+func (s *Server) fullCaseView(ctx context.Context, p auth.Principal, row projections.CaseRow) (caseView, error) {
+	v := s.caseView(p, row)
+	now := s.clock()
+	deadlines, err := s.cases.Deadlines(ctx, row.Case.ID, now)
+	if err != nil {
+		return v, err
+	}
+	lc, err := s.calendars.Current(ctx)
+	if err != nil {
+		return v, err
+	}
+	for i, d := range deadlines {
+		if d.DueAt == nil || !d.Open || d.Suspended {
+			continue
+		}
+		if d.Overdue {
+			if n, err := lc.Calendar.WorkdaysLate(*d.DueAt, now); err == nil {
+				deadlines[i].WorkdaysLate = &n
+			}
+		} else if n, err := lc.Calendar.WorkdaysBetween(now, d.DueAt.Add(-time.Nanosecond)); err == nil {
+			deadlines[i].WorkdaysLeft = &n
+		}
+	}
+	v.Deadlines = deadlines
+	return v, nil
 }
 
 // mayReadComplainant: the complaint center and supervisors see who

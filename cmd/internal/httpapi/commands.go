@@ -8,23 +8,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
 )
-
-// The steps a caller can take on a case, and who may take them.
-const (
-	stepFile    = complaint.StepFile
-	stepRefer   = complaint.StepRefer
-	stepResolve = complaint.StepResolve
-)
-
-var stepRoles = map[complaint.Step][]auth.Role{
-	stepFile:    {auth.RoleHandler, auth.RolePoint},
-	stepRefer:   {auth.RoleHandler},
-	stepResolve: {auth.RoleHandler, auth.RoleDepartment},
-}
 
 // maxIdempotencyKey bounds the Idempotency-Key header.
 const maxIdempotencyKey = 200
@@ -86,7 +72,7 @@ func requestID(r *http.Request) string {
 
 // commandAnswer answers a command with the case as it now stands, or, when
 // the read models did not catch up in time, with 202 and the position.
-func (s *Server) commandAnswer(w http.ResponseWriter, p auth.Principal, row projections.CaseRow, err error, created bool) error {
+func (s *Server) commandAnswer(w http.ResponseWriter, r *http.Request, p auth.Principal, row projections.CaseRow, err error, created bool) error {
 	if errors.Is(err, eventstore.ErrNotProjected) {
 		writeJSON(w, http.StatusAccepted, map[string]any{
 			"id": row.Case.ID, "position": row.LastSeq,
@@ -102,6 +88,10 @@ func (s *Server) commandAnswer(w http.ResponseWriter, p auth.Principal, row proj
 		status = http.StatusCreated
 		w.Header().Set("Location", "/api/v1/cases/"+row.Case.ID)
 	}
-	writeJSON(w, status, s.caseView(p, row))
+	v, err := s.fullCaseView(r.Context(), p, row)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, v)
 	return nil
 }

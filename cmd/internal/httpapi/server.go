@@ -97,7 +97,7 @@ func (s *Server) allRoutes() []route {
 	admin := []auth.Role{auth.RoleAdmin}
 	// Case readers each see their own scope (see inScope).
 	caseReaders := []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleLeader, auth.RoleDepartment, auth.RolePoint}
-	return []route{
+	routes := []route{
 		{method: "GET", pattern: "/healthz", public: s.healthz, doc: doc{summary: "The process is up", response: map[string]string{}}},
 		{method: "GET", pattern: "/readyz", public: s.readyz, doc: doc{summary: "NATS and PostgreSQL answer and the archive moves", response: readiness{}}},
 		{method: "GET", pattern: "/metrics", public: s.metrics, doc: doc{summary: "Prometheus metrics (text format)"}},
@@ -106,7 +106,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/whoami", roles: everyone, handle: s.whoami, doc: doc{summary: "The caller's role and scope", response: auth.Principal{}}},
 		{method: "GET", pattern: "/api/v1/taxonomy", roles: everyone, handle: s.taxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
 
-		{method: "POST", pattern: "/api/v1/cases", roles: stepRoles[stepFile], handle: s.fileComplaint,
+		{method: "POST", pattern: "/api/v1/cases", roles: stepRoles[complaint.StepFile], handle: s.fileComplaint,
 			doc: doc{summary: "Register a complaint", body: fileComplaintRequest{}, response: caseView{}, status: http.StatusCreated}},
 		{method: "GET", pattern: "/api/v1/cases", roles: caseReaders, handle: s.listCases,
 			doc: doc{summary: "List cases in the caller's scope", response: caseList{}, query: caseQuery}},
@@ -114,10 +114,6 @@ func (s *Server) allRoutes() []route {
 			doc: doc{summary: "A case as it stands, and what the caller may do next", response: caseView{}}},
 		{method: "GET", pattern: "/api/v1/cases/{id}/events", roles: caseReaders, handle: s.caseEvents,
 			doc: doc{summary: "The case's timeline: who did what, when", response: timelineView{}}},
-		{method: "POST", pattern: "/api/v1/cases/{id}/referrals", roles: stepRoles[stepRefer], handle: s.referCase,
-			doc: doc{summary: "Refer the case to a department (转办)", body: referRequest{}, response: caseView{}}},
-		{method: "POST", pattern: "/api/v1/cases/{id}/resolution", roles: stepRoles[stepResolve], handle: s.resolveCase,
-			doc: doc{summary: "Resolve the case (办结)", body: resolveRequest{}, response: caseView{}}},
 
 		{method: "GET", pattern: "/api/v1/departments", roles: everyone, handle: s.listDepartments,
 			doc: doc{summary: "The department register", response: departmentList{},
@@ -150,6 +146,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/tokens", roles: admin, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
 		{method: "DELETE", pattern: "/api/v1/tokens/{id}", roles: admin, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
+	return append(routes, s.stepRoutes()...)
 }
 
 // Handler is the whole HTTP surface.

@@ -1,0 +1,259 @@
+// Package escalation raises the escalation ladder's steps when they fall
+// due: it watches proj.alarms and appends the overdue and escalation events
+// to the case's own stream. Every replica runs it; the command id of each
+// step is derived from the case, clock, level and deadline version, so a
+// step is stored once however many replicas try, and a response appended
+// first makes the step moot when it is decided again.
+package escalation
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/cmd/internal/command"
+	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// Process raises due alarms.
+type Process struct {
+	run       *command.Runner
+	pool      *pgxpool.Pool
+	calendars *registry.Calendars
+	positions *eventstore.Positions
+	policy    deadline.Policy
+	clock     func() time.Time
+	logger    *slog.Logger
+
+	// tick bounds how long the process sleeps without looking.
+	tick time.Duration
+
+	lag    prometheus.Histogram
+	raised *prometheus.CounterVec
+
+	mu      sync.Mutex
+	tried   map[string]time.Time // recently tried alarms: not tried again until the projection catches up
+	cancel  context.CancelFunc
+	done    chan struct{}
+	running bool
+}
+
+// New returns the process. reg receives its metrics.
+func New(run *command.Runner, pool *pgxpool.Pool, calendars *registry.Calendars, positions *eventstore.Positions,
+	policy deadline.Policy, clock func() time.Time, logger *slog.Logger, reg prometheus.Registerer) (*Process, error) {
+	p := &Process{
+		run: run, pool: pool, calendars: calendars, positions: positions, policy: policy, clock: clock, logger: logger,
+		tick: time.Second, tried: map[string]time.Time{},
+		lag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "watchpost_escalation_lag_seconds",
+			Help:    "Time from the moment an escalation step fell due to the moment it was raised.",
+			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 30, 300, 3600},
+		}),
+		raised: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "watchpost_escalations_raised_total", Help: "Escalation steps raised by this replica, by level.",
+		}, []string{"level"}),
+	}
+	if reg != nil {
+		for _, c := range []prometheus.Collector{p.lag, p.raised, openCollector{pool: pool, desc: prometheus.NewDesc(
+			"watchpost_open_escalations", "Open escalations (raised on clocks still open), by level.", []string{"level"}, nil)}} {
+			if err := reg.Register(c); err != nil {
+				return nil, fmt.Errorf("escalation: register metrics: %w", err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// Start runs the process until Stop.
+func (p *Process) Start(ctx context.Context) {
+	ctx, p.cancel = context.WithCancel(ctx)
+	p.done = make(chan struct{})
+	go func() {
+		defer close(p.done)
+		for ctx.Err() == nil {
+			next, err := p.Step(ctx)
+			if err != nil && ctx.Err() == nil {
+				p.logger.Warn("escalation step failed", "err", err)
+				next = p.clock().Add(p.tick)
+			}
+			p.sleep(ctx, next)
+		}
+	}()
+}
+
+// Stop ends the process.
+func (p *Process) Stop() {
+	if p.cancel == nil {
+		return
+	}
+	p.cancel()
+	<-p.done
+}
+
+// sleep waits until next (at most a tick), or until the archive moves: a
+// command may have brought an earlier alarm.
+func (p *Process) sleep(ctx context.Context, next time.Time) {
+	d := next.Sub(p.clock())
+	if d > p.tick {
+		d = p.tick
+	}
+	if d <= 0 {
+		return
+	}
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	_ = p.positions.Wait(wctx, p.positions.Current()+1)
+}
+
+// due is a pending alarm row.
+type due struct {
+	caseID, clockID, level, department string
+	round, version                     int
+	at, deadline                       time.Time
+}
+
+func (d due) commandID() string {
+	return "alarm:" + d.caseID + ":" + d.clockID + ":" + strconv.Itoa(d.round) + ":" + d.level + ":v" + strconv.Itoa(d.version)
+}
+
+// Step raises every alarm due now and returns when the next one falls due.
+func (p *Process) Step(ctx context.Context) (time.Time, error) {
+	now := p.clock()
+	rows, err := p.pool.Query(ctx, `SELECT case_id, clock_id, round, level, version, at, deadline, coalesce(department_id, '')
+		FROM proj.alarms WHERE raised_seq IS NULL AND at <= $1 ORDER BY at, case_id, clock_id LIMIT 200`, now)
+	if err != nil {
+		return now, err
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) {
+		var d due
+		err := r.Scan(&d.caseID, &d.clockID, &d.round, &d.level, &d.version, &d.at, &d.deadline, &d.department)
+		return d, err
+	})
+	if err != nil {
+		return now, err
+	}
+	p.forget(now)
+	for _, d := range list {
+		if !p.try(d.commandID(), now) {
+			continue
+		}
+		if err := p.raise(ctx, d); err != nil {
+			p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+		}
+	}
+	var next *time.Time
+	if err := p.pool.QueryRow(ctx, `SELECT min(at) FROM proj.alarms WHERE raised_seq IS NULL AND at > $1`, now).Scan(&next); err != nil {
+		return now, err
+	}
+	if next == nil || len(list) == 200 {
+		return now.Add(p.tick), nil
+	}
+	return *next, nil
+}
+
+// try reports whether an alarm should be tried now, and remembers it.
+func (p *Process) try(key string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until, ok := p.tried[key]; ok && now.Before(until) {
+		return false
+	}
+	p.tried[key] = now.Add(5 * time.Second)
+	return true
+}
+
+func (p *Process) forget(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, until := range p.tried {
+		if !now.Before(until) {
+			delete(p.tried, k)
+		}
+	}
+}
+
+// raise decides one alarm against the case as it now is.
+func (p *Process) raise(ctx context.Context, d due) error {
+	lc, err := p.calendars.Current(ctx)
+	if err != nil {
+		return err
+	}
+	meta := eventstore.Metadata{Actor: "system", ActorRole: "system", CommandID: d.commandID(), CausationID: "deadline"}
+	res, err := p.run.Execute(ctx, "escalate", complaint.AggregateType, d.caseID, meta,
+		func(history []eventstore.Event, now time.Time) ([]eventstore.Pending, error) {
+			tracker := deadline.NewTracker(p.policy)
+			if err := command.Fold(history, complaint.Decode, func(e complaint.Event) error {
+				tracker.Apply(e)
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+			sched := tracker.Schedule(lc.Calendar)
+			a, ok := sched.Find(d.clockID, d.round, deadline.Level(d.level))
+			if !ok || !a.At.Equal(d.at) || a.At.After(now) {
+				return nil, nil // answered, suspended or moved since: nothing to raise
+			}
+			late, err := lc.Calendar.WorkdaysLate(a.Deadline, now)
+			if err != nil {
+				return nil, err
+			}
+			events := complaint.DeadlineEvents(complaint.DeadlineFacts{
+				Alarm: d.level, Clock: d.clockID, Round: d.round, Version: d.version, DueAt: a.Deadline,
+				FallsDueAt: a.At, DepartmentID: a.DepartmentID, WorkdaysLate: late,
+			}, now)
+			return command.Encode(events, complaint.SchemaVersion, now)
+		})
+	if err != nil {
+		return err
+	}
+	if len(res.Events) > 0 && !res.Duplicate {
+		p.lag.Observe(res.Events[0].OccurredAt.Sub(d.at).Seconds())
+		p.raised.WithLabelValues(d.level).Inc()
+	}
+	return nil
+}
+
+// openCollector counts open escalations at scrape time.
+type openCollector struct {
+	pool *pgxpool.Pool
+	desc *prometheus.Desc
+}
+
+func (c openCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c openCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	rows, err := c.pool.Query(ctx, `SELECT a.level, count(*) FROM proj.alarms a
+		JOIN proj.deadlines d ON d.case_id = a.case_id AND d.clock_id = a.clock_id AND d.round = a.round
+		WHERE a.raised_seq IS NOT NULL AND d.open AND a.level <> 'approaching' GROUP BY a.level`)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	defer rows.Close()
+	counts := map[string]float64{}
+	for rows.Next() {
+		var (
+			level string
+			n     int64
+		)
+		if err := rows.Scan(&level, &n); err != nil {
+			ch <- prometheus.NewInvalidMetric(c.desc, err)
+			return
+		}
+		counts[level] = float64(n)
+	}
+	for _, l := range []deadline.Level{deadline.ResponseOverdue, deadline.ClosureOverdue, deadline.Flagged, deadline.RectificationOverdue} {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, counts[string(l)], string(l))
+	}
+}

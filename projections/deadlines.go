@@ -1,0 +1,319 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/watchpost/watchpost/domain/calendar"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// Deadlines keeps each case's clocks, their due instants and the steps of
+// the escalation ladder (proj.case_clocks, proj.deadlines,
+// proj.deadline_history, proj.alarms). It is inline, so a command's answer
+// shows its deadlines, and the escalation process reads due alarms from it.
+//
+// It processes events one by one with the calendar as it stood at each
+// event, so a rebuild gives the same versions whatever the batch sizes. It
+// must run before CalendarYears: it reads the schedules as they were before
+// the batch and applies the batch's loads itself.
+type Deadlines struct {
+	Policy deadline.Policy
+	Loc    *time.Location
+}
+
+// Name implements Projection.
+func (Deadlines) Name() string { return "deadlines" }
+
+// clockRow is a row of proj.deadlines.
+type clockRow struct {
+	clockID, kind, department string
+	round                     int
+	startedAt                 time.Time
+	due                       *time.Time
+	open, suspended           bool
+	outcome                   string
+	endedAt                   *time.Time
+	problem                   string
+	version                   int
+	calendarVersion           string
+	dirty                     bool
+}
+
+// caseClocks is one case's state during a batch.
+type caseClocks struct {
+	tracker *deadline.Tracker
+	rows    map[string]*clockRow
+	lastSeq uint64
+	dirty   bool
+}
+
+// deadlineBatch is the work of one Apply.
+type deadlineBatch struct {
+	d      Deadlines
+	tx     pgx.Tx
+	cal    *calendar.Calendar
+	cases  map[string]*caseClocks
+	order  []string // touched cases, in first-touch order
+	writes *pgx.Batch
+}
+
+// Apply implements Projection.
+func (d Deadlines) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
+	b := &deadlineBatch{d: d, tx: tx, cases: map[string]*caseClocks{}, writes: &pgx.Batch{}}
+	var ids []string
+	loadsCalendar := false
+	for _, e := range events {
+		switch e.AggregateType {
+		case complaint.AggregateType:
+			ids = append(ids, e.AggregateID)
+		case calendar.AggregateType:
+			loadsCalendar = true
+		}
+	}
+	if len(ids) == 0 && !loadsCalendar {
+		return nil
+	}
+	lc, err := readCalendar(ctx, tx, "calendar_years", d.Loc)
+	if err != nil {
+		return err
+	}
+	b.cal = lc.Calendar
+	if err := b.load(ctx, `SELECT case_id FROM unnest($1::text[]) AS case_id`, ids); err != nil {
+		return err
+	}
+	for _, e := range events {
+		switch e.AggregateType {
+		case complaint.AggregateType:
+			if err := b.caseEvent(e); err != nil {
+				return fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+		case calendar.AggregateType:
+			if err := b.calendarEvent(ctx, e); err != nil {
+				return fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+		}
+	}
+	b.flush()
+	return tx.SendBatch(ctx, b.writes).Close()
+}
+
+// load reads the clocks of the cases the query selects (a query over $1,
+// the ids) that are not loaded yet.
+func (b *deadlineBatch) load(ctx context.Context, selectCases string, ids []string) error {
+	rows, err := b.tx.Query(ctx, `SELECT c.case_id, k.tracker, coalesce(k.last_seq, 0)
+		FROM (`+selectCases+`) c LEFT JOIN case_clocks k ON k.case_id = c.case_id`, ids)
+	if err != nil {
+		return err
+	}
+	var fresh []string
+	for rows.Next() {
+		var (
+			id      string
+			tracker []byte
+			seq     int64
+		)
+		if err := rows.Scan(&id, &tracker, &seq); err != nil {
+			rows.Close()
+			return err
+		}
+		if b.cases[id] != nil {
+			continue
+		}
+		cc := &caseClocks{tracker: deadline.NewTracker(b.d.Policy), rows: map[string]*clockRow{}, lastSeq: uint64(seq)}
+		if tracker != nil {
+			if err := json.Unmarshal(tracker, cc.tracker); err != nil {
+				rows.Close()
+				return fmt.Errorf("case %s: stored clocks: %w", id, err)
+			}
+		}
+		b.cases[id] = cc
+		fresh = append(fresh, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(fresh) == 0 {
+		return err
+	}
+	rows, err = b.tx.Query(ctx, `SELECT case_id, clock_id, kind, round, coalesce(department_id, ''), started_at, due_at, open,
+		suspended, coalesce(outcome, ''), ended_at, coalesce(problem, ''), version, coalesce(calendar_version, '')
+		FROM deadlines WHERE case_id = ANY($1)`, fresh)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			r  clockRow
+		)
+		if err := rows.Scan(&id, &r.clockID, &r.kind, &r.round, &r.department, &r.startedAt, &r.due, &r.open,
+			&r.suspended, &r.outcome, &r.endedAt, &r.problem, &r.version, &r.calendarVersion); err != nil {
+			return err
+		}
+		b.cases[id].rows[r.clockID] = &r
+	}
+	return rows.Err()
+}
+
+func (b *deadlineBatch) touch(id string) *caseClocks {
+	cc := b.cases[id]
+	if !cc.dirty {
+		cc.dirty = true
+		b.order = append(b.order, id)
+	}
+	return cc
+}
+
+func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
+	de, err := complaint.Decode(e.Type, e.Data)
+	if err != nil {
+		return err
+	}
+	cc := b.touch(e.AggregateID)
+	cc.tracker.Apply(de)
+	cc.lastSeq = e.Seq
+	if f, ok := complaint.DeadlineFactsOf(de); ok && f.Alarm != "" {
+		b.writes.Queue(`UPDATE alarms SET raised_seq = $6, raised_at = $7
+			WHERE case_id = $1 AND clock_id = $2 AND round = $3 AND level = $4 AND version = $5 AND raised_seq IS NULL`,
+			e.AggregateID, f.Clock, f.Round, f.Alarm, f.Version, int64(e.Seq), e.OccurredAt)
+	}
+	b.recompute(e.AggregateID, cc, e.Seq)
+	return nil
+}
+
+// calendarEvent applies a loaded schedule and recomputes every open clock.
+func (b *deadlineBatch) calendarEvent(ctx context.Context, e eventstore.Event) error {
+	ev, err := calendar.DecodeYearLoaded(e.Type, e.Data)
+	if err != nil {
+		return err
+	}
+	if b.cal == nil {
+		b.cal, err = calendar.New(b.d.Loc, ev.Schedule)
+	} else {
+		b.cal, err = b.cal.With(ev.Schedule)
+	}
+	if err != nil {
+		return err
+	}
+	if err := b.load(ctx, `SELECT DISTINCT case_id FROM deadlines WHERE open OR $1::text[] IS NULL`, nil); err != nil {
+		return err
+	}
+	for id, cc := range b.cases {
+		if len(cc.tracker.OpenClocks()) > 0 {
+			b.recompute(id, b.touch(id), e.Seq)
+		}
+	}
+	return nil
+}
+
+// recompute brings a case's clock rows and alarms in line with its tracker
+// and the calendar.
+func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
+	var sched deadline.Schedule
+	calVersion := ""
+	if b.cal != nil {
+		sched = cc.tracker.Schedule(b.cal)
+		calVersion = b.cal.Version()
+	}
+	latest := map[string]deadline.Clock{}
+	var ids []string
+	for _, c := range cc.tracker.Clocks {
+		if _, seen := latest[c.ID]; !seen {
+			ids = append(ids, c.ID)
+		}
+		latest[c.ID] = c
+	}
+	for _, id := range ids {
+		c := latest[id]
+		r := cc.rows[id]
+		if r == nil {
+			r = &clockRow{clockID: id}
+			cc.rows[id] = r
+		}
+		r.dirty = true
+		wasRunning, prevRound := r.version > 0 && r.open && !r.suspended, r.round
+		r.kind, r.round, r.department, r.startedAt = string(c.Kind), c.Round, c.DepartmentID, c.StartedAt
+		r.open, r.suspended, r.outcome = c.Open(), c.Suspended(), string(c.Outcome)
+		r.endedAt = nil
+		if !c.EndedAt.IsZero() {
+			t := c.EndedAt
+			r.endedAt = &t
+		}
+		if !c.Open() || c.Suspended() {
+			// Ended or suspended: the last due instant stays for the record;
+			// nothing more escalates until it runs again.
+			b.writes.Queue(`DELETE FROM alarms WHERE case_id = $1 AND clock_id = $2 AND raised_seq IS NULL`, caseID, id)
+			continue
+		}
+		problem := ""
+		if b.cal == nil {
+			problem = "no working-day schedule is loaded"
+		} else if err := sched.Problems[id]; err != nil {
+			problem = err.Error()
+		}
+		due, has := sched.Deadlines[id]
+		var duePtr *time.Time
+		if has {
+			duePtr = &due
+		}
+		changed := r.version == 0 || !sameTime(r.due, duePtr) || r.problem != problem || prevRound != c.Round
+		r.calendarVersion = calVersion
+		if changed {
+			r.version++
+			r.due, r.problem = duePtr, problem
+			b.writes.Queue(`INSERT INTO deadline_history (case_id, clock_id, version, round, due_at, calendar_version, seq)
+				VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)`, caseID, id, r.version, c.Round, duePtr, calVersion, int64(seq))
+			b.writes.Queue(`DELETE FROM alarms WHERE case_id = $1 AND clock_id = $2 AND raised_seq IS NULL`, caseID, id)
+		} else if wasRunning {
+			continue
+		}
+		// A new version, or a clock running again with the same one (raised
+		// steps of this version stay raised).
+		for _, a := range sched.Alarms {
+			if a.ClockID != id {
+				continue
+			}
+			b.writes.Queue(`INSERT INTO alarms (case_id, clock_id, round, level, version, at, deadline, department_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')) ON CONFLICT DO NOTHING`,
+				caseID, id, a.Round, string(a.Level), r.version, a.At, a.Deadline, a.DepartmentID)
+		}
+	}
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+// flush queues the writes of the touched cases' state.
+func (b *deadlineBatch) flush() {
+	for _, id := range b.order {
+		cc := b.cases[id]
+		tracker, _ := json.Marshal(cc.tracker)
+		b.writes.Queue(`INSERT INTO case_clocks (case_id, tracker, last_seq) VALUES ($1, $2, $3)
+			ON CONFLICT (case_id) DO UPDATE SET tracker = EXCLUDED.tracker, last_seq = EXCLUDED.last_seq`,
+			id, tracker, int64(cc.lastSeq))
+		for _, r := range cc.rows {
+			if !r.dirty {
+				continue
+			}
+			b.writes.Queue(`INSERT INTO deadlines (case_id, clock_id, kind, round, department_id, started_at, due_at, open,
+					suspended, outcome, ended_at, problem, version, calendar_version)
+				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, NULLIF($10, ''), $11, NULLIF($12, ''), $13, NULLIF($14, ''))
+				ON CONFLICT (case_id, clock_id) DO UPDATE SET kind = EXCLUDED.kind, round = EXCLUDED.round,
+					department_id = EXCLUDED.department_id, started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at,
+					open = EXCLUDED.open, suspended = EXCLUDED.suspended, outcome = EXCLUDED.outcome,
+					ended_at = EXCLUDED.ended_at, problem = EXCLUDED.problem, version = EXCLUDED.version,
+					calendar_version = EXCLUDED.calendar_version`,
+				id, r.clockID, r.kind, r.round, r.department, r.startedAt, r.due, r.open, r.suspended, r.outcome,
+				r.endedAt, r.problem, r.version, r.calendarVersion)
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// Escalation is an open escalation on the supervisors' board: a clock still
+// open whose deadline passed and whose ladder was climbed.
+type Escalation struct {
+	CaseID       string    `json:"caseId"`
+	Title        string    `json:"title"`
+	Status       string    `json:"status"`
+	ClockID      string    `json:"clock"`
+	Kind         string    `json:"kind"`
+	Level        string    `json:"level"` // the highest step raised
+	Rank         int       `json:"rank"`  // 1 催办, 2 督办, 3 挂牌督办
+	DepartmentID string    `json:"departmentId,omitempty"`
+	DueAt        time.Time `json:"dueAt"`
+	RaisedAt     time.Time `json:"raisedAt"`
+	WorkdaysLate int       `json:"workdaysLate"` // filled by the caller, who has the calendar
+}
+
+// EscalationFilter selects board entries.
+type EscalationFilter struct {
+	DepartmentID string
+	MinRank      int
+	Kind         string
+	Limit        int
+}
+
+// ListEscalations returns the open escalations, most urgent first: highest
+// level, then the oldest deadline.
+func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilter) ([]Escalation, error) {
+	if f.Limit <= 0 || f.Limit > MaxPageSize {
+		f.Limit = MaxPageSize
+	}
+	var (
+		where = []string{"d.open", "a.raised_seq IS NOT NULL", "a.level <> 'approaching'"}
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.DepartmentID != "" {
+		where = append(where, "d.department_id = "+arg(f.DepartmentID))
+	}
+	if f.Kind != "" {
+		where = append(where, "d.kind = "+arg(f.Kind))
+	}
+	rank := `CASE a.level WHEN 'flagged' THEN 3 WHEN 'closure_overdue' THEN 2 ELSE 1 END`
+	if f.MinRank > 0 {
+		where = append(where, rank+" >= "+arg(f.MinRank))
+	}
+	sql := `SELECT DISTINCT ON (d.case_id, d.clock_id) d.case_id, c.title, c.status, d.clock_id, d.kind, a.level, ` + rank + `,
+			coalesce(d.department_id, ''), a.deadline, a.raised_at
+		FROM proj.deadlines d
+		JOIN proj.alarms a ON a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.round = d.round
+		JOIN proj.cases c ON c.id = d.case_id
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY d.case_id, d.clock_id, ` + rank + ` DESC, a.raised_at DESC`
+	sql = `SELECT * FROM (` + sql + `) e ORDER BY 7 DESC, 9 ASC, 1 LIMIT ` + arg(f.Limit)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("projections: escalations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Escalation, error) {
+		var e Escalation
+		err := r.Scan(&e.CaseID, &e.Title, &e.Status, &e.ClockID, &e.Kind, &e.Level, &e.Rank, &e.DepartmentID, &e.DueAt, &e.RaisedAt)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projections: escalations: %w", err)
+	}
+	return out, nil
+}
+
+// CaseDeadline is one clock of a case as the case view shows it.
+type CaseDeadline struct {
+	ClockID         string     `json:"clock"`
+	Kind            string     `json:"kind"`
+	Round           int        `json:"round"`
+	DepartmentID    string     `json:"departmentId,omitempty"`
+	StartedAt       time.Time  `json:"startedAt"`
+	DueAt           *time.Time `json:"dueAt,omitempty"`
+	Open            bool       `json:"open"`
+	Suspended       bool       `json:"suspended"`
+	Outcome         string     `json:"outcome,omitempty"`
+	EndedAt         *time.Time `json:"endedAt,omitempty"`
+	Problem         string     `json:"problem,omitempty"`
+	Version         int        `json:"version"`
+	CalendarVersion string     `json:"calendarVersion,omitempty"`
+	Overdue         bool       `json:"overdue"`
+	WorkdaysLeft    *int       `json:"workdaysLeft,omitempty"` // filled by the caller
+	WorkdaysLate    *int       `json:"workdaysLate,omitempty"` // filled by the caller
+}
+
+// CaseDeadlines reads a case's clocks.
+func CaseDeadlines(ctx context.Context, q eventstore.Querier, caseID string, now time.Time) ([]CaseDeadline, error) {
+	rows, err := q.Query(ctx, `SELECT clock_id, kind, round, coalesce(department_id, ''), started_at, due_at, open, suspended,
+			coalesce(outcome, ''), ended_at, coalesce(problem, ''), version, coalesce(calendar_version, '')
+		FROM proj.deadlines WHERE case_id = $1 ORDER BY started_at, clock_id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("projections: deadlines: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CaseDeadline, error) {
+		var d CaseDeadline
+		err := r.Scan(&d.ClockID, &d.Kind, &d.Round, &d.DepartmentID, &d.StartedAt, &d.DueAt, &d.Open, &d.Suspended,
+			&d.Outcome, &d.EndedAt, &d.Problem, &d.Version, &d.CalendarVersion)
+		if d.DueAt != nil {
+			end := now
+			if d.EndedAt != nil {
+				end = *d.EndedAt
+			}
+			d.Overdue = !d.Suspended && end.After(*d.DueAt)
+		}
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projections: deadlines: %w", err)
+	}
+	return out, nil
+}
+
+// ParseRank reads a board level filter: 1, 2 or 3.
+func ParseRank(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 3 {
+		return 0, domain.Invalid("level", "1 (催办), 2 (督办) or 3 (挂牌督办)")
+	}
+	return n, nil
+}
