@@ -246,3 +246,33 @@ func TestClosingCancels(t *testing.T) {
 		}
 	}
 }
+
+// The ladder's names are the case vocabulary's: the escalation events name
+// the step they raise.
+func TestLevelsMatchCaseVocabulary(t *testing.T) {
+	t.Parallel()
+	pairs := map[Level]string{
+		Approaching: complaint.AlarmApproaching, ResponseOverdue: complaint.AlarmResponseOverdue,
+		ClosureOverdue: complaint.AlarmClosureOverdue, Flagged: complaint.AlarmFlagged,
+		RectificationOverdue: complaint.AlarmRectificationOverdue,
+	}
+	for l, name := range pairs {
+		if string(l) != name {
+			t.Errorf("level %q, vocabulary %q", l, name)
+		}
+		events := complaint.DeadlineEvents(complaint.DeadlineFacts{Alarm: name}, at("2026-11-24 00:00"))
+		if len(events) == 0 {
+			t.Fatalf("no events for %s", name)
+		}
+		// The escalation's supervision level is the ladder's rank.
+		c := &complaint.Case{Status: complaint.StatusInProgress}
+		for _, e := range events {
+			if err := c.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.SupervisionLevel != l.Rank() && l != RectificationOverdue {
+			t.Errorf("%s: supervision level %d, rank %d", l, c.SupervisionLevel, l.Rank())
+		}
+	}
+}
