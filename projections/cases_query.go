@@ -86,6 +86,8 @@ type CaseFilter struct {
 	MonitoringPointID string
 	ReceivedFrom      time.Time // inclusive
 	ReceivedTo        time.Time // exclusive
+	Overdue           bool      // only cases with an open deadline passed at Now
+	Now               time.Time // the instant "overdue" is judged at
 	Sort              CaseSort
 	Cursor            string
 	Limit             int
@@ -168,6 +170,9 @@ func ListCases(ctx context.Context, q eventstore.Querier, f CaseFilter) (CasePag
 	}
 	if !f.ReceivedTo.IsZero() {
 		where = append(where, "received_at < "+arg(f.ReceivedTo))
+	}
+	if f.Overdue {
+		where = append(where, "EXISTS (SELECT 1 FROM proj.deadlines d WHERE d.case_id = cases.id AND d.open AND NOT d.suspended AND d.due_at < "+arg(f.Now)+")")
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)

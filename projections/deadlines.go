@@ -175,8 +175,23 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 		return err
 	}
 	cc := b.touch(e.AggregateID)
+	if action, dept := departmentAction(de, cc.tracker.Department); action != "" && dept != "" {
+		b.writes.Queue(`INSERT INTO department_actions (seq, department_id, action, case_id, at) VALUES ($1, $2, $3, $4, $5)`,
+			int64(e.Seq), dept, action, e.AggregateID, e.OccurredAt)
+	}
+	wasOpen := map[string]int{}
+	for _, c := range cc.tracker.OpenClocks() {
+		wasOpen[c.ID] = c.Round
+	}
 	cc.tracker.Apply(de)
 	cc.lastSeq = e.Seq
+	for _, c := range cc.tracker.Clocks {
+		if round, ok := wasOpen[c.ID]; ok && round == c.Round && !c.Open() {
+			if r := cc.rows[c.ID]; r != nil && r.round == c.Round {
+				b.endRound(e.AggregateID, c, r)
+			}
+		}
+	}
 	if f, ok := complaint.DeadlineFactsOf(de); ok && f.Alarm != "" {
 		b.writes.Queue(`UPDATE alarms SET raised_seq = $6, raised_at = $7
 			WHERE case_id = $1 AND clock_id = $2 AND round = $3 AND level = $4 AND version = $5 AND raised_seq IS NULL`,
@@ -316,4 +331,40 @@ func (b *deadlineBatch) flush() {
 				r.endedAt, r.problem, r.version, r.calendarVersion)
 		}
 	}
+}
+
+// endRound records a clock round that just ended, for timeliness counts.
+// r is the clock's row, still holding the round's last due instant.
+func (b *deadlineBatch) endRound(caseID string, c deadline.Clock, r *clockRow) {
+	var onTime, lateWindow *bool
+	if r.due != nil {
+		v := !c.EndedAt.After(*r.due)
+		onTime = &v
+		if c.Outcome == deadline.Met && v && b.cal != nil {
+			used, err1 := b.cal.WorkingTime(c.StartedAt, c.EndedAt)
+			budget, err2 := b.cal.WorkingTime(c.StartedAt, *r.due)
+			if err1 == nil && err2 == nil && budget > 0 {
+				lw := used*5 >= budget*4
+				lateWindow = &lw
+			}
+		}
+	}
+	b.writes.Queue(`INSERT INTO clock_rounds (case_id, clock_id, round, kind, department_id, started_at, due_at, ended_at,
+			outcome, on_time, late_window)
+		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		caseID, c.ID, c.Round, string(c.Kind), c.DepartmentID, c.StartedAt, r.due, c.EndedAt, string(c.Outcome), onTime, lateWindow)
+}
+
+// departmentAction names what a department did, for timeliness counts:
+// dept is the department holding the case before the event.
+func departmentAction(e complaint.Event, dept string) (action, department string) {
+	switch e := e.(type) {
+	case complaint.ReferralReturned:
+		return "return", e.DepartmentID
+	case complaint.ExtensionRequested:
+		return "extension_requested", dept
+	case complaint.ExtensionGranted:
+		return "extension_granted", dept
+	}
+	return "", ""
 }

@@ -242,7 +242,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 			t.Fatalf("rebuilt %d cases, want 20", d.Rows)
 		}
 	}
-	if fmt.Sprint(tables) != "[alarms calendar_years case_clocks cases checkpoints daily_intake deadline_history deadlines departments]" {
+	if fmt.Sprint(tables) != "[alarms calendar_years case_clocks cases checkpoints clock_rounds daily_intake deadline_history deadlines department_actions departments]" {
 		t.Fatalf("compared %v", tables)
 	}
 

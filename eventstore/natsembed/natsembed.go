@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -111,6 +112,20 @@ func (s *Server) Connect(name string) (*nats.Conn, error) {
 		return nil, fmt.Errorf("natsembed: connect: %w", err)
 	}
 	return nc, nil
+}
+
+// URL is the address, with credentials, at which other processes reach a
+// listening server; empty when it does not listen.
+func (s *Server) URL() string {
+	if s.creds.URL == "" {
+		return ""
+	}
+	u, err := url.Parse(s.creds.URL)
+	if err != nil {
+		return ""
+	}
+	u.User = url.UserPassword(s.creds.User, s.creds.Password)
+	return u.String()
 }
 
 // Shutdown stops the server and waits for it.

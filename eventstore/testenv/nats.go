@@ -12,7 +12,20 @@ import (
 // directory, shut down when the test ends.
 func NATSServer(t testing.TB) *natsembed.Server {
 	t.Helper()
-	srv, err := natsembed.Start(natsembed.Options{Dir: t.TempDir()})
+	return startNATS(t, false)
+}
+
+// ListeningNATS starts an in-process NATS server that also listens on a
+// loopback port, for tests that run several service instances against one
+// server (reach it at its URL).
+func ListeningNATS(t testing.TB) *natsembed.Server {
+	t.Helper()
+	return startNATS(t, true)
+}
+
+func startNATS(t testing.TB, listen bool) *natsembed.Server {
+	t.Helper()
+	srv, err := natsembed.Start(natsembed.Options{Dir: t.TempDir(), Listen: listen})
 	if err != nil {
 		t.Fatalf("testenv: start NATS: %v", err)
 	}

@@ -24,16 +24,27 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // an embedded NATS server.
 func server(t *testing.T) *app.Main {
 	t.Helper()
-	m := app.NewMain(app.Config{
+	return start(t, testConfig(t, testenv.Postgres(t), "", app.DefaultClock))
+}
+
+func testConfig(t *testing.T, db, natsURL string, clock func() time.Time) app.Config {
+	return app.Config{
 		Addr:        "127.0.0.1:0",
 		DataDir:     t.TempDir(),
-		DatabaseURL: testenv.Postgres(t),
+		DatabaseURL: db,
+		NATSURL:     natsURL,
 		Replicas:    1,
 		TimeZone:    time.FixedZone("CST", 8*3600),
 		Policy:      deadline.DefaultPolicy(),
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock:       app.DefaultClock,
-	})
+		Clock:       clock,
+	}
+}
+
+// start runs a server with a configuration, closed when the test ends.
+func start(t *testing.T, cfg app.Config) *app.Main {
+	t.Helper()
+	m := app.NewMain(cfg)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +107,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	m := server(t)
+	return worldOf(t, server(t))
+}
+
+// worldOf gives a running server its people and departments.
+func worldOf(t *testing.T, m *app.Main) *world {
+	t.Helper()
 	w := &world{
 		m:          m,
 		admin:      client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleAdmin})},

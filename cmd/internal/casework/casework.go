@@ -142,6 +142,16 @@ func (s *Service) Deadlines(ctx context.Context, id string, now time.Time) ([]pr
 	return projections.CaseDeadlines(ctx, s.pool, id, now)
 }
 
+// Escalations reads the supervisors' board.
+func (s *Service) Escalations(ctx context.Context, f projections.EscalationFilter) ([]projections.Escalation, error) {
+	return projections.ListEscalations(ctx, s.pool, f)
+}
+
+// Timeliness counts departments' kept and missed deadlines.
+func (s *Service) Timeliness(ctx context.Context, dept string, from, to, now time.Time) ([]projections.Timeliness, error) {
+	return projections.DepartmentTimeliness(ctx, s.pool, dept, from, to, now)
+}
+
 // List reads a page of cases.
 func (s *Service) List(ctx context.Context, f projections.CaseFilter) (projections.CasePage, error) {
 	return projections.ListCases(ctx, s.pool, f)

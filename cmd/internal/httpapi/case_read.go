@@ -57,6 +57,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, p auth.Princi
 		}
 		f.MonitoringPointID = p.PointID
 	}
+	f.Now = s.clock()
 	page, err := s.cases.List(r.Context(), f)
 	if err != nil {
 		return err
@@ -103,11 +104,12 @@ func caseFilter(q url.Values) (projections.CaseFilter, error) {
 		case "cursor":
 			f.Cursor = v
 		case "limit":
-			n, perr := strconv.Atoi(v)
-			if perr != nil || n < 1 || n > projections.MaxPageSize {
-				return f, badRequest("limit: a whole number from 1 to %d", projections.MaxPageSize)
+			f.Limit, err = parseLimit(v)
+		case "overdue":
+			if v != "true" && v != "false" {
+				return f, badRequest("overdue: true or false")
 			}
-			f.Limit = n
+			f.Overdue = v == "true"
 		default:
 			return f, badRequest("%s: unknown query parameter", name)
 		}
@@ -124,4 +126,12 @@ func queryTime(name, v string) (time.Time, error) {
 		return t, badRequest("%s: an RFC 3339 time, like 2026-11-24T00:00:00+08:00", name)
 	}
 	return t, nil
+}
+
+func parseLimit(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > projections.MaxPageSize {
+		return 0, badRequest("limit: a whole number from 1 to %d", projections.MaxPageSize)
+	}
+	return n, nil
 }

@@ -89,6 +89,7 @@ var caseQuery = []param{
 	{name: "sort", kind: "string", description: "receivedAt, -receivedAt (default), updatedAt, -updatedAt"},
 	{name: "cursor", kind: "string", description: "the next value of the previous page"},
 	{name: "limit", kind: "integer", description: "1 to 200, default 50"},
+	{name: "overdue", kind: "boolean", description: "only cases with an open deadline that has passed"},
 }
 
 // allRoutes lists every route in one place.
@@ -97,6 +98,7 @@ func (s *Server) allRoutes() []route {
 	admin := []auth.Role{auth.RoleAdmin}
 	// Case readers each see their own scope (see inScope).
 	caseReaders := []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleLeader, auth.RoleDepartment, auth.RolePoint}
+	boardReaders := []auth.Role{auth.RoleSupervisor, auth.RoleHandler, auth.RoleLeader, auth.RoleDepartment}
 	routes := []route{
 		{method: "GET", pattern: "/healthz", public: s.healthz, doc: doc{summary: "The process is up", response: map[string]string{}}},
 		{method: "GET", pattern: "/readyz", public: s.readyz, doc: doc{summary: "NATS and PostgreSQL answer and the archive moves", response: readiness{}}},
@@ -115,6 +117,14 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/cases/{id}/events", roles: caseReaders, handle: s.caseEvents,
 			doc: doc{summary: "The case's timeline: who did what, when", response: timelineView{}}},
 
+		{method: "GET", pattern: "/api/v1/escalations", roles: boardReaders, handle: s.listEscalations,
+			doc: doc{summary: "The supervisors' board: open escalations, most urgent first", response: escalationList{},
+				query: []param{{name: "department", kind: "string"}, {name: "level", kind: "integer", description: "at least this level: 1 催办, 2 督办, 3 挂牌督办"},
+					{name: "kind", kind: "string", description: "response, closure or rectification"}, {name: "limit", kind: "integer"}}}},
+		{method: "GET", pattern: "/api/v1/timeliness", roles: boardReaders, handle: s.timeliness,
+			doc: doc{summary: "Departments' timeliness in a period: on-time rates, overdue closures, returns, extensions, 临期办结",
+				response: timelinessList{}, query: []param{{name: "department", kind: "string"},
+					{name: "from", kind: "date-time", description: "default: a month ago"}, {name: "to", kind: "date-time", description: "default: now"}}}},
 		{method: "GET", pattern: "/api/v1/departments", roles: everyone, handle: s.listDepartments,
 			doc: doc{summary: "The department register", response: departmentList{},
 				query: []param{{name: "inactive", kind: "boolean", description: "include inactive departments"}}}},

@@ -1,0 +1,287 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/watchpost/watchpost/cmd/internal/app"
+	"github.com/watchpost/watchpost/eventstore/testenv"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// testClock is the wall clock moved by an offset the test controls: time
+// passes, and the test can jump over working days.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// at returns a clock that reads t now.
+func clockAt(t time.Time) *testClock { return &testClock{offset: time.Until(t)} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset).UTC().Truncate(time.Microsecond)
+}
+
+// Set moves the clock to read t now.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = time.Until(t)
+}
+
+func cstTime(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, cst)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// raised is one deadline event of a case.
+type raised struct {
+	Type       string    `json:"type"`
+	Alarm      string    `json:"alarm"`
+	Clock      string    `json:"clock"`
+	Level      int       `json:"level"`
+	DueAt      time.Time `json:"dueAt"`
+	FallsDueAt time.Time `json:"fallsDueAt"`
+	Late       int       `json:"workdaysLate"`
+	At         time.Time `json:"at"`
+}
+
+// deadlineEvents reads the deadline events of a case from the archive.
+func deadlineEvents(t *testing.T, m *app.Main, caseID string) []raised {
+	t.Helper()
+	rows, err := m.Env().Pool.Query(context.Background(), `SELECT event_type, data::text FROM events
+		WHERE aggregate_id = $1 AND event_type IN ('DeadlineApproaching', 'ResponseOverdue', 'ClosureOverdue',
+			'RectificationOverdue', 'Escalated') ORDER BY seq`, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []raised
+	for rows.Next() {
+		var (
+			typ, data string
+			r         raised
+		)
+		if err := rows.Scan(&typ, &data); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			t.Fatal(err)
+		}
+		r.Type = typ
+		out = append(out, r)
+	}
+	return out
+}
+
+// summary names the raised events as "Type/alarm[/level]".
+func summary(events []raised) []string {
+	var out []string
+	for _, e := range events {
+		s := e.Type + "/" + e.Clock + "/" + e.Alarm
+		if e.Level > 0 {
+			s += fmt.Sprintf("/%d", e.Level)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// waitFor polls until cond holds.
+func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// referredCase files and refers a case, acknowledged by the department.
+func referredCase(t *testing.T, w *world) string {
+	t.Helper()
+	id := w.file(t, "营业执照变更拖延")
+	w.referAndAcknowledge(t, id)
+	return id
+}
+
+// TestLadderWithAnInjectedClock: a case left untouched climbs the ladder,
+// each step once, at the moments the official calendar gives; the board
+// shows it.
+func TestLadderWithAnInjectedClock(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00")) // a Tuesday
+	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	id := referredCase(t, w)
+
+	// Response due by the end of Thursday 26 November; the warning at its
+	// start.
+	clock.Set(cstTime("2026-11-26 00:00:01"))
+	waitFor(t, "the response warning", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 1 })
+	clock.Set(cstTime("2026-11-27 00:00:01"))
+	waitFor(t, "the response escalation", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 3 })
+	board := w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)
+	items := board["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["caseId"] != id || items[0].(map[string]any)["rank"] != float64(1) {
+		t.Fatalf("board after the response deadline: %v", board)
+	}
+	overdue := w.handler.as(t).do("GET", "/api/v1/cases?overdue=true", nil, http.StatusOK)
+	if len(overdue["items"].([]any)) != 1 {
+		t.Fatalf("overdue cases: %v", overdue)
+	}
+
+	// Closure due by the end of 3 December (7 working days); 挂牌督办 five
+	// working days later, at the end of 10 December. The service sees both
+	// pass at once.
+	clock.Set(cstTime("2026-12-11 00:00:01"))
+	waitFor(t, "the whole ladder", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 7 })
+	time.Sleep(1500 * time.Millisecond) // nothing more may come
+	events := deadlineEvents(t, w.m, id)
+	want := "[DeadlineApproaching/response/approaching ResponseOverdue/response/response_overdue Escalated/response/response_overdue/1 " +
+		"DeadlineApproaching/closure/approaching ClosureOverdue/closure/closure_overdue Escalated/closure/closure_overdue/2 Escalated/closure/flagged/3]"
+	if fmt.Sprint(summary(events)) != want {
+		t.Fatalf("raised %v\nwant   %s", summary(events), want)
+	}
+	for _, e := range events {
+		switch e.Alarm {
+		case "response_overdue":
+			if !e.DueAt.Equal(cstTime("2026-11-27 00:00:00")) || !e.FallsDueAt.Equal(e.DueAt) {
+				t.Errorf("response escalation: %+v", e)
+			}
+		case "flagged":
+			if !e.FallsDueAt.Equal(cstTime("2026-12-11 00:00:00")) || !e.DueAt.Equal(cstTime("2026-12-04 00:00:00")) || e.Late != 6 {
+				t.Errorf("flag: %+v", e)
+			}
+		}
+	}
+	board = w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)
+	items = board["items"].([]any)
+	if len(items) != 2 || items[0].(map[string]any)["rank"] != float64(3) || items[0].(map[string]any)["workdaysLate"] != float64(6) {
+		t.Fatalf("board after the flag: %v", board)
+	}
+	c := w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	if c["supervisionLevel"] != float64(3) {
+		t.Fatalf("supervision level %v", c["supervisionLevel"])
+	}
+	// Resolving closes the clocks: the board empties.
+	step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已办结"}, "resolved")
+	if items := w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)["items"].([]any); len(items) != 0 {
+		t.Fatalf("board after resolution: %v", items)
+	}
+	stats := w.supervisor.as(t).do("GET", "/api/v1/timeliness?department=city-construction&from=2026-11-01T00:00:00%2B08:00&to=2026-12-31T00:00:00%2B08:00", nil, http.StatusOK)
+	row := stats["items"].([]any)[0].(map[string]any)
+	if row["responsesDue"] != float64(1) || row["responsesOnTime"] != float64(0) || row["overdueClosures"] != float64(1) {
+		t.Fatalf("timeliness: %v", row)
+	}
+}
+
+// TestResponseRacingTheEscalation: a response sent as the deadline passes
+// is accepted, and the escalation is raised at most once; if the response
+// came first, not at all.
+func TestResponseRacingTheEscalation(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00"))
+	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	id := referredCase(t, w)
+	clock.Set(cstTime("2026-11-27 00:00:00").Add(-20 * time.Millisecond))
+	time.Sleep(20 * time.Millisecond)
+	step(t, w.dept, id, "/responses", map[string]any{"summary": "已处理"}, "in_progress")
+	time.Sleep(1500 * time.Millisecond)
+	n := 0
+	for _, e := range deadlineEvents(t, w.m, id) {
+		if e.Type == "ResponseOverdue" {
+			n++
+		}
+	}
+	if n > 1 {
+		t.Fatalf("%d response escalations", n)
+	}
+	t.Logf("response escalations raised: %d", n)
+}
+
+// TestLadderInRealTime: a step a second and a half ahead is raised within a
+// second of falling due.
+func TestLadderInRealTime(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00"))
+	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	id := referredCase(t, w)
+	clock.Set(cstTime("2026-11-26 00:00:00").Add(-1500 * time.Millisecond)) // the warning falls due in 1.5 s
+	waitFor(t, "the warning", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 1 })
+	e := deadlineEvents(t, w.m, id)[0]
+	lag := e.At.Sub(e.FallsDueAt)
+	if lag < 0 || lag > time.Second {
+		t.Fatalf("raised %s after it fell due", lag)
+	}
+	t.Logf("raised %s after it fell due", lag)
+}
+
+// TestLadderAcrossRestart: a step that falls due while the service is down
+// is raised when it starts again, with the due time it belonged to.
+func TestLadderAcrossRestart(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00"))
+	cfg := testConfig(t, testenv.Postgres(t), "", clock.Now)
+	first := app.NewMain(cfg)
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w := worldOf(t, first)
+	id := referredCase(t, w)
+	first.Close()
+
+	clock.Set(cstTime("2026-11-27 09:30:00")) // the response deadline passed at midnight
+	second := start(t, cfg)
+	waitFor(t, "the escalations after the restart", 5*time.Second, func() bool { return len(deadlineEvents(t, second, id)) == 3 })
+	for _, e := range deadlineEvents(t, second, id) {
+		want := cstTime("2026-11-27 00:00:00")
+		if e.Alarm == "approaching" {
+			want = cstTime("2026-11-26 00:00:00")
+		}
+		if !e.FallsDueAt.Equal(want) || e.At.Before(cstTime("2026-11-27 09:30:00")) {
+			t.Fatalf("%s raised at %s for %s, want for %s", e.Type, e.At, e.FallsDueAt, want)
+		}
+	}
+}
+
+// TestLadderWithThreeReplicas: three servers on one NATS and one PostgreSQL
+// raise each step exactly once.
+func TestLadderWithThreeReplicas(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00"))
+	db := testenv.Postgres(t)
+	nats := testenv.ListeningNATS(t).URL()
+	var replicas []*app.Main
+	for range 3 {
+		replicas = append(replicas, start(t, testConfig(t, db, nats, clock.Now)))
+	}
+	w := worldOf(t, replicas[0])
+	var ids []string
+	for range 5 {
+		ids = append(ids, referredCase(t, w))
+	}
+	clock.Set(cstTime("2026-12-11 00:00:01"))
+	for _, id := range ids {
+		waitFor(t, "the ladder", 10*time.Second, func() bool { return len(deadlineEvents(t, replicas[1], id)) == 7 })
+	}
+	time.Sleep(1500 * time.Millisecond)
+	for _, id := range ids {
+		if got := summary(deadlineEvents(t, replicas[2], id)); len(got) != 7 {
+			t.Fatalf("case %s: %d deadline events: %v", id, len(got), got)
+		}
+	}
+}
