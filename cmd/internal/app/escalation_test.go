@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,6 +283,75 @@ func TestLadderWithThreeReplicas(t *testing.T) {
 	for _, id := range ids {
 		if got := summary(deadlineEvents(t, replicas[2], id)); len(got) != 7 {
 			t.Fatalf("case %s: %d deadline events: %v", id, len(got), got)
+		}
+	}
+}
+
+// TestCalendarLoadRecomputes: a closure deadline that runs into a year with
+// no schedule is shown as a problem; loading the year computes it, with the
+// new calendar version, and the history keeps the earlier state.
+func TestCalendarLoadRecomputes(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-12-28 10:00:00")) // a Monday; 7 working days reach into 2027
+	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	id := referredCase(t, w)
+	clockOf := func(v map[string]any, name string) map[string]any {
+		for _, d := range v["deadlines"].([]any) {
+			if d := d.(map[string]any); d["clock"] == name {
+				return d
+			}
+		}
+		t.Fatalf("no %s clock in %v", name, v["deadlines"])
+		return nil
+	}
+	v := w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	closure := clockOf(v, "closure")
+	if closure["dueAt"] != nil || closure["problem"] == nil {
+		t.Fatalf("closure before 2027 is loaded: %v", closure)
+	}
+	if clockOf(v, "response")["dueAt"] == nil {
+		t.Fatal("the response deadline (in 2026) is missing")
+	}
+	w.handler.as(t).do("GET", "/api/v1/calendar/due?from=2026-12-28T10:00:00%2B08:00&workdays=7", nil, http.StatusUnprocessableEntity)
+
+	cal := w.admin.as(t).do("POST", "/api/v1/calendar/years", map[string]any{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知",
+		"days": []map[string]any{{"date": "2027-01-01", "isOffDay": true, "name": "元旦"}}}, http.StatusOK)
+	v = w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	closure = clockOf(v, "closure")
+	// 29, 30, 31 December, then 4-7 January (1 January is a holiday).
+	if closure["dueAt"] != "2027-01-08T00:00:00+08:00" && closure["dueAt"] != "2027-01-07T16:00:00Z" {
+		t.Fatalf("closure after loading 2027: %v", closure)
+	}
+	if closure["version"] != float64(2) || closure["calendarVersion"] != cal["version"] || closure["problem"] != nil {
+		t.Fatalf("closure version %v, calendar %v (want %v)", closure["version"], closure["calendarVersion"], cal["version"])
+	}
+	var history int
+	if err := w.m.Env().Pool.QueryRow(context.Background(), `SELECT count(*) FROM proj.deadline_history WHERE case_id = $1 AND clock_id = 'closure'`, id).Scan(&history); err != nil || history != 2 {
+		t.Fatalf("closure history has %d versions (%v)", history, err)
+	}
+}
+
+// TestCalendarEdgesThroughAPI: the API gives the official calendar's due
+// dates on the hard edges.
+func TestCalendarEdgesThroughAPI(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for _, tt := range []struct {
+		from     string
+		workdays int
+		dueDate  string
+	}{
+		{"2026-02-13T10:00:00+08:00", 2, "2026-02-24"}, // Spring Festival: make-up Saturday 14 Feb, off until 23 Feb
+		{"2026-02-27T10:00:00+08:00", 1, "2026-02-28"}, // the second make-up Saturday
+		{"2025-09-30T10:00:00+08:00", 2, "2025-10-10"}, // National Day week: off 1-8 Oct
+		{"2025-12-31T23:59:00+08:00", 2, "2026-01-05"}, // New Year: off 1-3 Jan, Sunday 4 Jan a make-up day, then Monday
+		{"2026-11-20T23:59:00+08:00", 7, "2026-12-01"}, // 23:59 on a Friday: the Friday is not counted
+		{"2026-10-03T09:00:00+08:00", 2, "2026-10-09"}, // during a holiday: off until 7 Oct, then 8 and 9 Oct
+	} {
+		v := w.handler.as(t).do("GET", fmt.Sprintf("/api/v1/calendar/due?from=%s&workdays=%d",
+			strings.ReplaceAll(tt.from, "+", "%2B"), tt.workdays), nil, http.StatusOK)
+		if v["dueDate"] != tt.dueDate {
+			t.Errorf("%s + %d working days: due %v, want %s", tt.from, tt.workdays, v["dueDate"], tt.dueDate)
 		}
 	}
 }
