@@ -242,8 +242,11 @@ func TestRebuildEqualsLive(t *testing.T) {
 			t.Fatalf("rebuilt %d cases, want 20", d.Rows)
 		}
 	}
-	if fmt.Sprint(tables) != "[alarms calendar_years case_clocks cases checkpoints clock_rounds daily_intake deadline_history deadlines department_actions departments]" {
-		t.Fatalf("compared %v", tables)
+	for _, want := range []string{"alarms", "calendar_years", "case_clocks", "cases", "checkpoints", "clock_rounds",
+		"daily_intake", "deadline_history", "deadlines", "department_actions", "departments"} {
+		if !slices.Contains(tables, want) {
+			t.Fatalf("%s was not compared (compared %v)", want, tables)
+		}
 	}
 
 	// Drift: a live row changed behind the projections' back.

@@ -20,7 +20,6 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
-	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -54,7 +53,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 // CalendarYears (it applies a batch's schedule loads itself).
 func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
-		Inline: []projections.Projection{projections.Cases{}, projections.Departments{},
+		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{},
 			projections.Deadlines{Policy: policy, Loc: loc}, projections.CalendarYears{}},
 		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
@@ -107,7 +106,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := calendars.Seed(ctx); err != nil {
 		return err
 	}
-	cases := casework.New(runner, m.env.Pool, complaint.DefaultTaxonomy(), reg.ActiveDepartment)
+	taxonomies := registry.NewTaxonomies(runner, m.env.Pool)
+	cases := casework.New(runner, m.env.Pool, taxonomies.Current, reg.ActiveDepartment)
 	m.escalation, err = escalation.New(runner, m.env.Pool, calendars, m.positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
-	api := httpapi.New(cases, reg, calendars, tokens, checks, m.registry, logger, m.cfg.Clock)
+	api := httpapi.New(cases, reg, calendars, taxonomies, tokens, checks, m.registry, logger, m.cfg.Clock)
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {

@@ -339,3 +339,21 @@ func TestLifecyclePaths(t *testing.T) {
 		t.Fatalf("rebuild: %+v %v", rep, err)
 	}
 }
+
+// TestTaxonomyExtension: an administrator adds an issue type; complaints can
+// be filed under it at once.
+func TestTaxonomyExtension(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	body := map[string]any{"channel": "web", "complainant": map[string]any{"anonymous": true}, "categories": []string{"efficiency"},
+		"issueTypes": []string{"delayed_permits"}, "title": "审批拖延", "description": "三个月未批复"}
+	w.handler.as(t).do("POST", "/api/v1/cases", body, http.StatusUnprocessableEntity)
+	w.handler.as(t).do("POST", "/api/v1/taxonomy/issueTypes", map[string]any{"code": "delayed_permits", "label": "审批拖延"}, http.StatusForbidden)
+	tax := w.admin.as(t).do("POST", "/api/v1/taxonomy/issueTypes", map[string]any{"code": "delayed_permits", "label": "审批拖延"}, http.StatusCreated)
+	if n := len(tax["issueTypes"].([]any)); n != 9 {
+		t.Fatalf("%d issue types after adding one", n)
+	}
+	w.admin.as(t).do("POST", "/api/v1/taxonomy/issueTypes", map[string]any{"code": "delayed_permits", "label": "again"}, http.StatusConflict)
+	w.admin.as(t).do("POST", "/api/v1/taxonomy/outcomes", map[string]any{"code": "forgiven", "label": "宽恕"}, http.StatusNotFound)
+	w.handler.as(t).do("POST", "/api/v1/cases", body, http.StatusCreated)
+}

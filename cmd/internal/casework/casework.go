@@ -23,20 +23,18 @@ import (
 type Service struct {
 	run  *command.Runner
 	pool *pgxpool.Pool
-	tax  complaint.Taxonomy
+	// taxonomy is the classification in force.
+	taxonomy func(ctx context.Context) (complaint.Taxonomy, error)
 	// activeDepartment refuses a referral to a department that is not in
 	// the register or not active, naming the field.
 	activeDepartment func(ctx context.Context, field, id string) error
 }
 
 // New returns the service.
-func New(run *command.Runner, pool *pgxpool.Pool, tax complaint.Taxonomy,
+func New(run *command.Runner, pool *pgxpool.Pool, taxonomy func(ctx context.Context) (complaint.Taxonomy, error),
 	activeDepartment func(ctx context.Context, field, id string) error) *Service {
-	return &Service{run: run, pool: pool, tax: tax, activeDepartment: activeDepartment}
+	return &Service{run: run, pool: pool, taxonomy: taxonomy, activeDepartment: activeDepartment}
 }
-
-// Taxonomy is the classification complaints are filed under.
-func (s *Service) Taxonomy() complaint.Taxonomy { return s.tax }
 
 // File registers a complaint and returns the new case.
 func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd complaint.FileComplaint) (projections.CaseRow, error) {
@@ -49,13 +47,17 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 		s.run.Count("file", "duplicate")
 		return s.settle(ctx, id, 0)
 	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
 	uid, err := uuid.NewV7()
 	if err != nil {
 		return projections.CaseRow{}, err
 	}
 	id := uid.String()
 	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
-		return c.File(id, cmd, s.tax, now)
+		return c.File(id, cmd, tax, now)
 	})
 	if err != nil {
 		return projections.CaseRow{}, err
@@ -70,8 +72,12 @@ func (s *Service) Do(ctx context.Context, meta eventstore.Metadata, id string, c
 			return projections.CaseRow{}, err
 		}
 	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
 	return s.do(ctx, string(cmd.Step()), id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
-		return c.Decide(cmd, complaint.Env{Now: now, Taxonomy: s.tax, Actor: actor})
+		return c.Decide(cmd, complaint.Env{Now: now, Taxonomy: tax, Actor: actor})
 	})
 }
 
@@ -180,6 +186,10 @@ func (s *Service) Timeline(ctx context.Context, id string) ([]Entry, error) {
 	if len(events) == 0 {
 		return nil, domain.NotFound("id", "no case %s", id)
 	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Entry, len(events))
 	for i, e := range events {
 		de, err := complaint.Decode(e.Type, e.Data)
@@ -187,7 +197,7 @@ func (s *Service) Timeline(ctx context.Context, id string) ([]Entry, error) {
 			return nil, err
 		}
 		out[i] = Entry{Seq: e.Seq, Type: e.Type, At: e.OccurredAt, RecordedAt: e.RecordedAt,
-			Actor: e.Meta.Actor, ActorRole: e.Meta.ActorRole, Summary: complaint.Summary(de, s.tax)}
+			Actor: e.Meta.Actor, ActorRole: e.Meta.ActorRole, Summary: complaint.Summary(de, tax)}
 	}
 	return out, nil
 }

@@ -15,9 +15,33 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request, p auth.Principal
 	return nil
 }
 
-// taxonomy: GET /api/v1/taxonomy.
-func (s *Server) taxonomy(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	writeJSON(w, http.StatusOK, s.cases.Taxonomy())
+// getTaxonomy: GET /api/v1/taxonomy.
+func (s *Server) getTaxonomy(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	tax, err := s.taxonomy.Current(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, tax)
+	return nil
+}
+
+type addTermRequest struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// addTerm: POST /api/v1/taxonomy/{kind}.
+func (s *Server) addTerm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req addTermRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	tax, err := s.taxonomy.AddTerm(r.Context(), meta, r.PathValue("kind"), req.Code, req.Label)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, tax)
 	return nil
 }
 

@@ -29,6 +29,7 @@ type Server struct {
 	cases     *casework.Service
 	registry  *registry.Service
 	calendars *registry.Calendars
+	taxonomy  *registry.Taxonomies
 	tokens    *auth.Tokens
 	checks    []Check
 	gatherer  prometheus.Gatherer
@@ -37,9 +38,10 @@ type Server struct {
 }
 
 // New returns the API server.
-func New(cases *casework.Service, reg *registry.Service, calendars *registry.Calendars, tokens *auth.Tokens, checks []Check,
-	gatherer prometheus.Gatherer, logger *slog.Logger, clock func() time.Time) *Server {
-	return &Server{cases: cases, registry: reg, calendars: calendars, tokens: tokens, checks: checks, gatherer: gatherer, logger: logger, clock: clock}
+func New(cases *casework.Service, reg *registry.Service, calendars *registry.Calendars, taxonomy *registry.Taxonomies,
+	tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer, logger *slog.Logger, clock func() time.Time) *Server {
+	return &Server{cases: cases, registry: reg, calendars: calendars, taxonomy: taxonomy, tokens: tokens, checks: checks,
+		gatherer: gatherer, logger: logger, clock: clock}
 }
 
 // route is one route: who may call it, what answers, and its
@@ -106,7 +108,9 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/openapi.json", public: s.openAPIDocument, doc: doc{summary: "This document", response: map[string]any{}}},
 
 		{method: "GET", pattern: "/api/v1/whoami", roles: everyone, handle: s.whoami, doc: doc{summary: "The caller's role and scope", response: auth.Principal{}}},
-		{method: "GET", pattern: "/api/v1/taxonomy", roles: everyone, handle: s.taxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
+		{method: "GET", pattern: "/api/v1/taxonomy", roles: everyone, handle: s.getTaxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
+		{method: "POST", pattern: "/api/v1/taxonomy/{kind}", roles: admin, handle: s.addTerm,
+			doc: doc{summary: "Add a term to channels, categories or issueTypes", body: addTermRequest{}, response: complaint.Taxonomy{}, status: http.StatusCreated}},
 
 		{method: "POST", pattern: "/api/v1/cases", roles: stepRoles[complaint.StepFile], handle: s.fileComplaint,
 			doc: doc{summary: "Register a complaint", body: fileComplaintRequest{}, response: caseView{}, status: http.StatusCreated}},
