@@ -29,6 +29,8 @@ func (c *Case) Apply(e Event) error {
 		c.ReceivedAt = e.ReceivedAt
 		c.FiledAt = e.At
 		c.Complainant = e.Complainant
+		c.SealedComplainant = e.SealedComplainant
+		c.TrackingHash = e.TrackingHash
 		c.MonitoringPointID = e.MonitoringPointID
 		c.RespondentDepartmentID = e.RespondentDepartmentID
 		c.Categories = slices.Clone(e.Categories)
@@ -221,6 +223,12 @@ func (c *Case) Apply(e Event) error {
 	case CaseClosed:
 		c.Status = StatusClosed
 		c.ClosedAt = e.At
+		at = e.At
+
+	case PersonalDataShredded:
+		c.Complainant = c.Complainant.Flags()
+		c.SealedComplainant = ""
+		c.PersonalDataRemoved = true
 		at = e.At
 
 	case DeadlineApproaching:

@@ -65,6 +65,12 @@ type Complainant struct {
 	ConsentToDisclose bool   `json:"consentToDisclose,omitempty"`
 }
 
+// Flags is the complainant without personal data: only whether they are
+// anonymous and whether they consented to disclosure.
+func (c Complainant) Flags() Complainant {
+	return Complainant{Anonymous: c.Anonymous, ConsentToDisclose: c.ConsentToDisclose}
+}
+
 // Resolution is how a case was dealt with.
 type Resolution struct {
 	Outcome string    `json:"outcome"`
@@ -112,19 +118,24 @@ type Accountability struct {
 // as JSON by the read models and folded further from there, so everything a
 // decision depends on is part of the JSON.
 type Case struct {
-	ID                     string      `json:"id"`
-	Version                int         `json:"version"`
-	Status                 Status      `json:"status"`
-	Channel                string      `json:"channel"`
-	ReceivedAt             time.Time   `json:"receivedAt"`
-	FiledAt                time.Time   `json:"filedAt"`
-	Complainant            Complainant `json:"complainant"`
-	MonitoringPointID      string      `json:"monitoringPointId,omitempty"`
-	RespondentDepartmentID string      `json:"respondentDepartmentId,omitempty"`
-	Categories             []string    `json:"categories"`
-	IssueTypes             []string    `json:"issueTypes"`
-	Title                  string      `json:"title"`
-	Description            string      `json:"description"`
+	ID          string      `json:"id"`
+	Version     int         `json:"version"`
+	Status      Status      `json:"status"`
+	Channel     string      `json:"channel"`
+	ReceivedAt  time.Time   `json:"receivedAt"`
+	FiledAt     time.Time   `json:"filedAt"`
+	Complainant Complainant `json:"complainant"`
+	// SealedComplainant is the complainant's personal data, encrypted with
+	// the case's key; PersonalDataRemoved says the key was destroyed.
+	SealedComplainant      string   `json:"sealedComplainant,omitempty"`
+	PersonalDataRemoved    bool     `json:"personalDataRemoved,omitempty"`
+	TrackingHash           string   `json:"trackingHash,omitempty"`
+	MonitoringPointID      string   `json:"monitoringPointId,omitempty"`
+	RespondentDepartmentID string   `json:"respondentDepartmentId,omitempty"`
+	Categories             []string `json:"categories"`
+	IssueTypes             []string `json:"issueTypes"`
+	Title                  string   `json:"title"`
+	Description            string   `json:"description"`
 
 	// Intake.
 	Mode              string    `json:"mode,omitempty"`      // direct, self, referral, supervised

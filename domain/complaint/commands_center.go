@@ -33,6 +33,9 @@ type FileComplaint struct {
 	IssueTypes             []string    `json:"issueTypes"`
 	Title                  string      `json:"title"`
 	Description            string      `json:"description"`
+	// TrackingHash is the digest of the tracking code the complainant is
+	// given (set by the service, never by the caller).
+	TrackingHash string `json:"-"`
 }
 
 func (c *Case) file(cmd FileComplaint, env Env) ([]Event, error) {
@@ -41,7 +44,7 @@ func (c *Case) file(cmd FileComplaint, env Env) ([]Event, error) {
 		return nil, err
 	}
 	now, tax := env.Now, env.Taxonomy
-	e := ComplaintFiled{CaseID: id, At: now}
+	e := ComplaintFiled{CaseID: id, At: now, TrackingHash: cmd.TrackingHash}
 	if !has(tax.Channels, cmd.Channel) {
 		if cmd.Channel == "" {
 			return nil, domain.Invalid("channel", "is required")
@@ -445,3 +448,19 @@ func (Reply) Step() Step                { return StepReply }
 func (RecordSatisfaction) Step() Step   { return StepRecordSatisfaction }
 func (Reopen) Step() Step               { return StepReopen }
 func (Close) Step() Step                { return StepClose }
+
+// Shred returns the event of destroying the case's personal data (the
+// service destroys the key that sealed it).
+func (c *Case) Shred(reason string, now time.Time) ([]Event, error) {
+	if c.Status == StatusNone {
+		return nil, domain.NotFound("id", "no case %s", c.ID)
+	}
+	if c.PersonalDataRemoved {
+		return nil, domain.StateConflict("the personal data of case %s was already destroyed", c.ID)
+	}
+	r, err := text("reason", reason, MaxNote, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{PersonalDataShredded{Reason: r, At: now}}, nil
+}

@@ -33,6 +33,7 @@ const (
 	TypeSatisfactionRecorded   = "SatisfactionRecorded"
 	TypeCaseReopened           = "CaseReopened"
 	TypeCaseClosed             = "CaseClosed"
+	TypePersonalDataShredded   = "PersonalDataShredded"
 )
 
 // SchemaVersion is the version of the payload shapes in this file.
@@ -43,12 +44,16 @@ type Event interface {
 	EventType() string
 }
 
-// ComplaintFiled opens a case (登记).
+// ComplaintFiled opens a case (登记). As stored, the complainant's personal
+// data is sealed (encrypted with the case's own key, see Sealed); only the
+// anonymity and consent flags stay readable.
 type ComplaintFiled struct {
 	CaseID                 string      `json:"caseId"`
 	Channel                string      `json:"channel"`
 	ReceivedAt             time.Time   `json:"receivedAt"`
 	Complainant            Complainant `json:"complainant"`
+	SealedComplainant      string      `json:"sealedComplainant,omitempty"`
+	TrackingHash           string      `json:"trackingHash,omitempty"` // digest of the complainant's tracking code
 	MonitoringPointID      string      `json:"monitoringPointId,omitempty"`
 	RespondentDepartmentID string      `json:"respondentDepartmentId,omitempty"`
 	Categories             []string    `json:"categories"`
@@ -56,6 +61,21 @@ type ComplaintFiled struct {
 	Title                  string      `json:"title"`
 	Description            string      `json:"description"`
 	At                     time.Time   `json:"at"`
+}
+
+// Sealed is the event with the complainant's personal data replaced by its
+// sealed form.
+func (e ComplaintFiled) Sealed(sealed string) ComplaintFiled {
+	e.Complainant = e.Complainant.Flags()
+	e.SealedComplainant = sealed
+	return e
+}
+
+// PersonalDataShredded records that the case's key was destroyed: the
+// complainant's personal data, sealed in the log, can no longer be read.
+type PersonalDataShredded struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 // CaseAccepted is the intake decision to handle the complaint (受理), and
@@ -243,6 +263,7 @@ func (ComplainantReplied) EventType() string     { return TypeComplainantReplied
 func (SatisfactionRecorded) EventType() string   { return TypeSatisfactionRecorded }
 func (CaseReopened) EventType() string           { return TypeCaseReopened }
 func (CaseClosed) EventType() string             { return TypeCaseClosed }
+func (PersonalDataShredded) EventType() string   { return TypePersonalDataShredded }
 
 // decoders maps each event type to a function that decodes its payload.
 var decoders = map[string]func([]byte) (Event, error){
@@ -269,6 +290,7 @@ var decoders = map[string]func([]byte) (Event, error){
 	TypeSatisfactionRecorded:   decodeAs[SatisfactionRecorded],
 	TypeCaseReopened:           decodeAs[CaseReopened],
 	TypeCaseClosed:             decodeAs[CaseClosed],
+	TypePersonalDataShredded:   decodeAs[PersonalDataShredded],
 	TypeDeadlineApproaching:    decodeAs[DeadlineApproaching],
 	TypeResponseOverdue:        decodeAs[ResponseOverdue],
 	TypeClosureOverdue:         decodeAs[ClosureOverdue],
@@ -312,7 +334,7 @@ func EventTypes() []string {
 		TypeCaseSuspended, TypeCaseResumed, TypeSupervisionOrdered,
 		TypeInvestigationRecorded, TypeRectificationRequired, TypeRectificationReported,
 		TypeRectificationVerified, TypeAccountabilityRecorded, TypeCaseResolved,
-		TypeComplainantReplied, TypeSatisfactionRecorded, TypeCaseReopened, TypeCaseClosed,
+		TypeComplainantReplied, TypeSatisfactionRecorded, TypeCaseReopened, TypeCaseClosed, TypePersonalDataShredded,
 		TypeDeadlineApproaching, TypeResponseOverdue, TypeClosureOverdue, TypeRectificationOverdue, TypeEscalated,
 	}
 }

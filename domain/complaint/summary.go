@@ -19,6 +19,8 @@ func Summary(e Event, tax Taxonomy) string {
 	case CaseAccepted:
 		m := find(modes, e.Mode)
 		return fmt.Sprintf("Accepted (受理) for %s (%s)", m.en, m.zh)
+	case PersonalDataShredded:
+		return "The complainant's personal data was destroyed (个人信息已销毁)"
 	case CaseNotAccepted:
 		return "Not accepted (不予受理)"
 	case CaseReferred:

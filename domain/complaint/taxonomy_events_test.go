@@ -46,3 +46,43 @@ func TestTaxonomyExtension(t *testing.T) {
 		}
 	}
 }
+
+func TestSealAndShred(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	c := &Case{}
+	events, err := c.File("c1", FileComplaint{Channel: "web", Categories: []string{"efficiency"}, Title: "t", Description: "d",
+		Complainant: Complainant{Name: "李四", Phone: "139", ConsentToDisclose: true}, TrackingHash: "h"}, DefaultTaxonomy(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed := events[0].(ComplaintFiled).Sealed("v1:ciphertext")
+	if filed.Complainant != (Complainant{ConsentToDisclose: true}) || filed.SealedComplainant != "v1:ciphertext" || filed.TrackingHash != "h" {
+		t.Fatalf("sealed event %+v", filed)
+	}
+	if err := c.Apply(filed); err != nil {
+		t.Fatal(err)
+	}
+	if c.Complainant.Name != "" || c.SealedComplainant == "" || !c.Complainant.ConsentToDisclose {
+		t.Fatalf("case %+v", c)
+	}
+	if _, err := c.Shred("", now); domain.ErrorCode(err) != domain.CodeInvalid {
+		t.Fatalf("shred without a reason: %v", err)
+	}
+	shred, err := c.Shred("retention period over", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Apply(shred[0]); err != nil {
+		t.Fatal(err)
+	}
+	if !c.PersonalDataRemoved || c.SealedComplainant != "" {
+		t.Fatalf("after shredding %+v", c)
+	}
+	if _, err := c.Shred("again", now); domain.ErrorCode(err) != domain.CodeStateConflict {
+		t.Fatalf("second shred: %v", err)
+	}
+	if _, err := (&Case{}).Shred("x", now); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Fatalf("shred of nothing: %v", err)
+	}
+}
