@@ -60,15 +60,16 @@ func (Cases) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) er
 			return err
 		}
 		batch.Queue(`INSERT INTO cases (id, status, channel, title, department_id, respondent_department_id,
-				monitoring_point_id, categories, issue_types, received_at, filed_at, updated_at, version, last_seq, state)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''), $8, $9, $10, $11, $12, $13, $14, $15)
+				monitoring_point_id, categories, issue_types, received_at, filed_at, updated_at, version, last_seq, state, tracking_hash)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''), $8, $9, $10, $11, $12, $13, $14, $15, NULLIF($16, ''))
 			ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, title = EXCLUDED.title,
 				department_id = EXCLUDED.department_id, respondent_department_id = EXCLUDED.respondent_department_id,
 				monitoring_point_id = EXCLUDED.monitoring_point_id, categories = EXCLUDED.categories,
 				issue_types = EXCLUDED.issue_types, received_at = EXCLUDED.received_at, filed_at = EXCLUDED.filed_at,
-				updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq, state = EXCLUDED.state`,
+				updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq, state = EXCLUDED.state,
+				tracking_hash = EXCLUDED.tracking_hash`,
 			c.ID, string(c.Status), c.Channel, c.Title, c.DepartmentID, c.RespondentDepartmentID, c.MonitoringPointID,
-			c.Categories, c.IssueTypes, c.ReceivedAt, c.FiledAt, c.UpdatedAt, c.Version, int64(last), state)
+			c.Categories, c.IssueTypes, c.ReceivedAt, c.FiledAt, c.UpdatedAt, c.Version, int64(last), state, c.TrackingHash)
 	}
 	return tx.SendBatch(ctx, batch).Close()
 }

@@ -53,6 +53,22 @@ func scanCase(row pgx.CollectableRow) (CaseRow, error) {
 	return r, nil
 }
 
+// CaseByTracking finds the case a tracking code digest belongs to.
+func CaseByTracking(ctx context.Context, q eventstore.Querier, digest string) (CaseRow, error) {
+	rows, err := q.Query(ctx, `SELECT state, last_seq FROM proj.cases WHERE tracking_hash = $1`, digest)
+	if err != nil {
+		return CaseRow{}, fmt.Errorf("projections: case by tracking code: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanCase)
+	if err != nil {
+		return CaseRow{}, fmt.Errorf("projections: case by tracking code: %w", err)
+	}
+	if len(out) == 0 {
+		return CaseRow{}, domain.NotFound("code", "no case with this tracking code")
+	}
+	return out[0], nil
+}
+
 // CaseSort orders a case list.
 type CaseSort string
 

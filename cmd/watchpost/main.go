@@ -144,6 +144,16 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	if err := cfg.Policy.Validate(); err != nil {
 		return cfg, err
 	}
+	cfg.MasterKey = os.Getenv("WATCHPOST_MASTER_KEY")
+	cfg.MasterKeyFile = os.Getenv("WATCHPOST_MASTER_KEY_FILE")
+	cfg.RetentionYears = 5
+	if v := os.Getenv("WATCHPOST_RETENTION_YEARS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100 {
+			return cfg, fmt.Errorf("WATCHPOST_RETENTION_YEARS: a number of years (0 keeps personal data), not %q", v)
+		}
+		cfg.RetentionYears = n
+	}
 	return cfg, nil
 }
 

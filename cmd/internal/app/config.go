@@ -19,8 +19,15 @@ type Config struct {
 	Replicas    int    // JetStream stream replicas (3 on a cluster)
 	TimeZone    *time.Location
 	Policy      deadline.Policy // days per clock and the escalation ladder
-	Logger      *slog.Logger
-	Clock       func() time.Time
+	// MasterKey (base64) or MasterKeyFile wraps the per-case keys that seal
+	// personal data; in development a key is made in DataDir.
+	MasterKey     string
+	MasterKeyFile string
+	// RetentionYears after closure, a case's personal data is destroyed
+	// (0: kept).
+	RetentionYears int
+	Logger         *slog.Logger
+	Clock          func() time.Time
 }
 
 // DefaultClock is the wall clock at the precision the archive keeps.

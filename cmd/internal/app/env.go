@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/eventstore/natsembed"
 	"github.com/watchpost/watchpost/eventstore/pgcluster"
@@ -71,7 +72,7 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		e.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations())
+	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations(), privacy.Migrations())
 	if err != nil {
 		e.Close()
 		return nil, err

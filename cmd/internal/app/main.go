@@ -14,12 +14,14 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -42,6 +44,7 @@ type Main struct {
 	positions  *eventstore.Positions
 	runners    []*projections.Runner
 	escalation *escalation.Process
+	retention  *retention
 	http       *http.Server
 	served     chan error
 }
@@ -53,7 +56,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 // CalendarYears (it applies a batch's schedule loads itself).
 func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
-		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{},
+		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{}, projections.AuditLog{},
 			projections.Deadlines{Policy: policy, Loc: loc}, projections.CalendarYears{}},
 		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
@@ -91,9 +94,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.runners = append(m.runners, r)
 	}
 
+	keys, err := m.env.Keys()
+	if err != nil {
+		return err
+	}
+	trail := auditlog.New(m.env.Log, m.env.Pool, m.cfg.Clock)
 	tokens := auth.NewTokens(m.env.Pool, m.cfg.Clock)
 	if m.env.DevDatabase {
-		if m.AdminToken, err = devAdminToken(ctx, tokens, m.cfg.DataDir); err != nil {
+		if m.AdminToken, err = devAdminToken(ctx, tokens, trail, m.cfg.DataDir); err != nil {
 			return err
 		}
 	}
@@ -107,7 +115,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	taxonomies := registry.NewTaxonomies(runner, m.env.Pool)
-	cases := casework.New(runner, m.env.Pool, taxonomies.Current, reg.ActiveDepartment)
+	cases := casework.New(runner, m.env.Pool, keys, trail, taxonomies.Current, reg.ActiveDepartment)
+	if m.cfg.RetentionYears > 0 {
+		m.retention = newRetention(cases, m.cfg.RetentionYears, m.cfg.Clock, logger)
+		m.retention.Start(context.WithoutCancel(ctx))
+	}
 	m.escalation, err = escalation.New(runner, m.env.Pool, calendars, m.positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
 	if err != nil {
 		return err
@@ -124,7 +136,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
-	api := httpapi.New(cases, reg, calendars, taxonomies, tokens, checks, m.registry, logger, m.cfg.Clock)
+	api := httpapi.New(cases, reg, calendars, taxonomies, trail, tokens, checks, m.registry, logger, m.cfg.Clock)
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -159,6 +171,9 @@ func (m *Main) Close() {
 	if m.escalation != nil {
 		m.escalation.Stop()
 	}
+	if m.retention != nil {
+		m.retention.Stop()
+	}
 	for _, r := range m.runners {
 		r.Stop()
 	}
@@ -178,7 +193,7 @@ func (m *Main) Env() *Env { return m.env }
 
 // devAdminToken returns the development admin token kept in the data
 // directory, creating it on first start or when it no longer works.
-func devAdminToken(ctx context.Context, tokens *auth.Tokens, dataDir string) (string, error) {
+func devAdminToken(ctx context.Context, tokens *auth.Tokens, trail *auditlog.Trail, dataDir string) (string, error) {
 	path := filepath.Join(dataDir, "admin-token")
 	if b, err := os.ReadFile(path); err == nil {
 		token := strings.TrimSpace(string(b))
@@ -188,8 +203,12 @@ func devAdminToken(ctx context.Context, tokens *auth.Tokens, dataDir string) (st
 			return "", err
 		}
 	}
-	token, _, err := tokens.Create(ctx, auth.Spec{Role: auth.RoleAdmin, Name: "development admin", CreatedBy: "watchpost serve"})
+	token, p, err := tokens.Create(ctx, auth.Spec{Role: auth.RoleAdmin, Name: "development admin", CreatedBy: "watchpost serve"})
 	if err != nil {
+		return "", err
+	}
+	if err := trail.Record(ctx, audit.Recorded{Action: audit.ActionTokenCreated, Actor: "watchpost serve", ActorRole: "system",
+		Subject: p.TokenID, Reason: "development admin token"}); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {

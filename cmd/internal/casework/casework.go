@@ -12,8 +12,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/command"
+	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -21,8 +24,10 @@ import (
 
 // Service runs case commands and queries.
 type Service struct {
-	run  *command.Runner
-	pool *pgxpool.Pool
+	run   *command.Runner
+	pool  *pgxpool.Pool
+	keys  *privacy.Keys
+	trail *auditlog.Trail
 	// taxonomy is the classification in force.
 	taxonomy func(ctx context.Context) (complaint.Taxonomy, error)
 	// activeDepartment refuses a referral to a department that is not in
@@ -31,38 +36,145 @@ type Service struct {
 }
 
 // New returns the service.
-func New(run *command.Runner, pool *pgxpool.Pool, taxonomy func(ctx context.Context) (complaint.Taxonomy, error),
+func New(run *command.Runner, pool *pgxpool.Pool, keys *privacy.Keys, trail *auditlog.Trail,
+	taxonomy func(ctx context.Context) (complaint.Taxonomy, error),
 	activeDepartment func(ctx context.Context, field, id string) error) *Service {
-	return &Service{run: run, pool: pool, taxonomy: taxonomy, activeDepartment: activeDepartment}
+	return &Service{run: run, pool: pool, keys: keys, trail: trail, taxonomy: taxonomy, activeDepartment: activeDepartment}
 }
 
-// File registers a complaint and returns the new case.
-func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd complaint.FileComplaint) (projections.CaseRow, error) {
+// Filed is a new case and the tracking code its complainant is given.
+type Filed struct {
+	projections.CaseRow
+	TrackingCode string
+}
+
+// File registers a complaint: the complainant's personal data is sealed
+// with the new case's own key before anything is stored.
+func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd complaint.FileComplaint) (Filed, error) {
 	// A command id seen before (an idempotency key sent again after the
 	// log's dedup window) answers with the case it created.
 	if id, err := s.caseOfCommand(ctx, meta); err != nil || id != "" {
 		if err != nil {
-			return projections.CaseRow{}, err
+			return Filed{}, err
 		}
 		s.run.Count("file", "duplicate")
-		return s.settle(ctx, id, 0)
+		return s.filed(ctx, id, 0)
 	}
 	tax, err := s.taxonomy(ctx)
 	if err != nil {
-		return projections.CaseRow{}, err
+		return Filed{}, err
 	}
 	uid, err := uuid.NewV7()
 	if err != nil {
-		return projections.CaseRow{}, err
+		return Filed{}, err
 	}
 	id := uid.String()
+	_, cmd.TrackingHash = s.keys.TrackingCode(id)
 	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
-		return c.File(id, cmd, tax, now)
+		events, err := c.File(id, cmd, tax, now)
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range events {
+			if f, ok := e.(complaint.ComplaintFiled); ok && f.Complainant != f.Complainant.Flags() {
+				sealed, err := s.keys.Seal(ctx, id, f.Complainant)
+				if err != nil {
+					return nil, err
+				}
+				events[i] = f.Sealed(sealed)
+			}
+		}
+		return events, nil
 	})
 	if err != nil {
-		return projections.CaseRow{}, err
+		return Filed{}, err
 	}
-	return s.settle(ctx, res.Events[0].AggregateID, res.LastSeq)
+	return s.filed(ctx, res.Events[0].AggregateID, res.LastSeq)
+}
+
+func (s *Service) filed(ctx context.Context, id string, seq uint64) (Filed, error) {
+	row, err := s.settle(ctx, id, seq)
+	code, _ := s.keys.TrackingCode(id)
+	return Filed{CaseRow: row, TrackingCode: code}, err
+}
+
+// Who is a person acting, for the audit trail.
+type Who struct {
+	Actor, Role, Remote, UserAgent string
+}
+
+// Disclose reads the complainant's personal data, recording who read it,
+// from where and why before it is returned. The caller has checked that who
+// may.
+func (s *Service) Disclose(ctx context.Context, who Who, id, reason string) (complaint.Complainant, error) {
+	row, err := s.Get(ctx, id)
+	if err != nil {
+		return complaint.Complainant{}, err
+	}
+	if row.Case.PersonalDataRemoved {
+		return complaint.Complainant{}, privacy.ErrShredded
+	}
+	if err := s.trail.Record(ctx, audit.Recorded{Action: audit.ActionDisclose, Actor: who.Actor, ActorRole: who.Role,
+		Subject: id, Reason: reason, Remote: who.Remote, UserAgent: who.UserAgent}); err != nil {
+		return complaint.Complainant{}, err
+	}
+	if row.Case.SealedComplainant == "" {
+		return row.Case.Complainant, nil
+	}
+	var out complaint.Complainant
+	err = s.keys.Open(ctx, id, row.Case.SealedComplainant, &out)
+	return out, err
+}
+
+// Shred destroys a case's personal data: its key first (the data is then
+// unreadable), then the fact is recorded on the case and in the audit
+// trail.
+func (s *Service) Shred(ctx context.Context, meta eventstore.Metadata, who Who, id, reason string) (projections.CaseRow, error) {
+	row, err := s.Get(ctx, id)
+	if err != nil {
+		return row, err
+	}
+	if row.Case.PersonalDataRemoved {
+		return row, domain.StateConflict("the personal data of case %s was already destroyed", id)
+	}
+	if _, err := (&row.Case).Shred(reason, s.run.Now()); err != nil {
+		return row, err
+	}
+	if err := s.keys.Shred(ctx, id); err != nil {
+		return row, err
+	}
+	row, err = s.do(ctx, "shred", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Shred(reason, now)
+	})
+	if err != nil {
+		return row, err
+	}
+	return row, s.trail.Record(ctx, audit.Recorded{Action: audit.ActionShred, Actor: who.Actor, ActorRole: who.Role,
+		Subject: id, Reason: reason, Remote: who.Remote, UserAgent: who.UserAgent})
+}
+
+// ShredExpired destroys the personal data of cases closed before a moment
+// (the retention rule) and returns how many it destroyed.
+func (s *Service) ShredExpired(ctx context.Context, closedBefore time.Time, reason string) (int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id FROM proj.cases WHERE status = 'closed'
+		AND (state->>'closedAt')::timestamptz < $1 AND NOT coalesce((state->>'personalDataRemoved')::boolean, false)
+		ORDER BY id LIMIT 500`, closedBefore)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", eventstore.ErrUnavailable, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		meta := eventstore.Metadata{Actor: "system", ActorRole: "system", CommandID: "retention-shred-" + id}
+		if _, err := s.Shred(ctx, meta, Who{Actor: "system", Role: "system"}, id, reason); err != nil {
+			return n, fmt.Errorf("shred case %s: %w", id, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // Do takes one step of the lifecycle on a case, as actor.

@@ -56,6 +56,18 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p auth.Pr
 			cmd.Channel = "monitoring_point"
 		}
 	}
-	row, err := s.cases.File(r.Context(), meta, cmd)
-	return s.commandAnswer(w, r, p, row, err, true)
+	filed, err := s.cases.File(r.Context(), meta, cmd)
+	if err != nil {
+		return s.commandAnswer(w, r, p, filed.CaseRow, err, true)
+	}
+	// The tracking code is shown once, to whoever registers the complaint,
+	// to pass on to the complainant.
+	v, err := s.fullCaseView(r.Context(), p, filed.CaseRow)
+	if err != nil {
+		return err
+	}
+	v.TrackingCode = filed.TrackingCode
+	w.Header().Set("Location", "/api/v1/cases/"+filed.Case.ID)
+	writeJSON(w, http.StatusCreated, v)
+	return nil
 }

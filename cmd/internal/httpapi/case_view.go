@@ -11,28 +11,38 @@ import (
 	"github.com/watchpost/watchpost/projections"
 )
 
-// caseView is a case as the API shows it to one caller: the case's state,
-// with the complainant withheld where the caller may not see it, what the
-// caller may do next, and (for a single case) its deadlines.
+// caseView is a case as the API shows it to one caller: the case's state
+// without the complainant's personal data, what the caller may do next, and
+// (for a single case) its deadlines.
 type caseView struct {
 	complaint.Case
-	Complainant         *complaint.Complainant     `json:"complainant,omitempty"`
-	ComplainantWithheld bool                       `json:"complainantWithheld,omitempty"`
-	Position            uint64                     `json:"position"`
-	NextSteps           []complaint.Step           `json:"nextSteps"`
-	Deadlines           []projections.CaseDeadline `json:"deadlines,omitempty"`
+	// The complainant's personal data is never part of a case view: it is
+	// disclosed, with a reason that is recorded, by its own route.
+	Complainant       complainantView            `json:"complainant"`
+	SealedComplainant string                     `json:"sealedComplainant,omitempty"` // always empty: hides the case's field
+	TrackingHash      string                     `json:"trackingHash,omitempty"`      // always empty: hides the case's field
+	TrackingCode      string                     `json:"trackingCode,omitempty"`      // only in the answer to filing
+	Position          uint64                     `json:"position"`
+	NextSteps         []complaint.Step           `json:"nextSteps"`
+	Deadlines         []projections.CaseDeadline `json:"deadlines,omitempty"`
+}
+
+// complainantView says what there is to know about the complainant without
+// naming them.
+type complainantView struct {
+	Anonymous         bool `json:"anonymous"`
+	ConsentToDisclose bool `json:"consentToDisclose"`
+	Removed           bool `json:"removed"`     // the personal data was destroyed
+	Disclosable       bool `json:"disclosable"` // the caller may have it disclosed (POST .../complainant/disclosure)
 }
 
 func (s *Server) caseView(p auth.Principal, row projections.CaseRow) caseView {
 	c := row.Case
 	v := caseView{Case: c, Position: row.LastSeq, NextSteps: []complaint.Step{}}
-	if mayReadComplainant(p, c) {
-		cp := c.Complainant
-		v.Complainant = &cp
-	} else {
-		v.ComplainantWithheld = true
-	}
-	v.Case.Complainant = complaint.Complainant{}
+	v.Case.Complainant, v.Case.SealedComplainant, v.Case.TrackingHash = complaint.Complainant{}, "", ""
+	v.Complainant = complainantView{Anonymous: c.Complainant.Anonymous, ConsentToDisclose: c.Complainant.ConsentToDisclose,
+		Removed: c.PersonalDataRemoved}
+	v.Complainant.Disclosable = !c.PersonalDataRemoved && !c.Complainant.Anonymous && mayReadComplainant(p, c)
 	for _, step := range complaint.NextSteps(c.Status) {
 		if !slices.Contains(stepRoles[step], p.Role) {
 			continue
@@ -73,8 +83,8 @@ func (s *Server) fullCaseView(ctx context.Context, p auth.Principal, row project
 	return v, nil
 }
 
-// mayReadComplainant: the complaint center and supervisors see who
-// complained; a monitoring point sees its own filings; a department only
+// mayReadComplainant: the complaint center and supervisors may learn who
+// complained; a monitoring point who filed through it; a department only
 // when the complainant consented to disclosure.
 func mayReadComplainant(p auth.Principal, c complaint.Case) bool {
 	switch p.Role {

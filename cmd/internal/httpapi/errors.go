@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/eventstore"
@@ -63,6 +64,8 @@ func classify(err error) (int, errorDetail) {
 			"; an administrator loads it with POST /api/v1/calendar/years or watchpost calendar load"}
 	case errors.Is(err, calendar.ErrInvalidArgument):
 		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: err.Error()}
+	case errors.Is(err, privacy.ErrShredded):
+		return http.StatusGone, errorDetail{Code: "personal_data_removed", Message: "the complainant's personal data was destroyed"}
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return http.StatusUnauthorized, errorDetail{Code: "unauthenticated", Message: "a valid bearer token is required"}
 	case errors.Is(err, eventstore.ErrIdempotencyMismatch):

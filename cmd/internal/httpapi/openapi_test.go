@@ -14,7 +14,7 @@ import (
 )
 
 func testServer() *Server {
-	return &Server{gatherer: prometheus.NewRegistry(), logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return &Server{gatherer: prometheus.NewRegistry(), logger: slog.New(slog.NewTextHandler(io.Discard, nil)), publicLimit: newLimiter(30, 10)}
 }
 
 // documented lists "METHOD /path" for every operation in the document.

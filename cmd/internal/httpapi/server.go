@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/casework"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
@@ -30,18 +31,23 @@ type Server struct {
 	registry  *registry.Service
 	calendars *registry.Calendars
 	taxonomy  *registry.Taxonomies
-	tokens    *auth.Tokens
-	checks    []Check
-	gatherer  prometheus.Gatherer
-	logger    *slog.Logger
-	clock     func() time.Time
+	trail     *auditlog.Trail
+
+	// publicLimit bounds tracking-code lookups per client address.
+	publicLimit *limiter
+	tokens      *auth.Tokens
+	checks      []Check
+	gatherer    prometheus.Gatherer
+	logger      *slog.Logger
+	clock       func() time.Time
 }
 
 // New returns the API server.
 func New(cases *casework.Service, reg *registry.Service, calendars *registry.Calendars, taxonomy *registry.Taxonomies,
-	tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer, logger *slog.Logger, clock func() time.Time) *Server {
-	return &Server{cases: cases, registry: reg, calendars: calendars, taxonomy: taxonomy, tokens: tokens, checks: checks,
-		gatherer: gatherer, logger: logger, clock: clock}
+	trail *auditlog.Trail, tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer, logger *slog.Logger,
+	clock func() time.Time) *Server {
+	return &Server{cases: cases, registry: reg, calendars: calendars, taxonomy: taxonomy, trail: trail, tokens: tokens,
+		checks: checks, gatherer: gatherer, logger: logger, clock: clock, publicLimit: newLimiter(30, 10)}
 }
 
 // route is one route: who may call it, what answers, and its
@@ -121,6 +127,17 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/cases/{id}/events", roles: caseReaders, handle: s.caseEvents,
 			doc: doc{summary: "The case's timeline: who did what, when", response: timelineView{}}},
 
+		{method: "POST", pattern: "/api/v1/cases/{id}/complainant/disclosure", roles: []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleDepartment, auth.RolePoint},
+			handle: s.discloseComplainant, doc: doc{summary: "Disclose the complainant's personal data, with a reason that is recorded in the audit trail",
+				body: disclosureRequest{}, response: disclosureView{}}},
+		{method: "POST", pattern: "/api/v1/cases/{id}/shredding", roles: admin, handle: s.shredCase,
+			doc: doc{summary: "Destroy the case's personal data (its key): the log stays, the data becomes unreadable", body: shredRequest{}, response: caseView{}}},
+		{method: "GET", pattern: "/api/v1/public/cases/{code}", public: s.publicCase,
+			doc: doc{summary: "The complainant's view by tracking code: status, deadline and replies (rate-limited per address)", response: casework.PublicView{}}},
+		{method: "GET", pattern: "/api/v1/audit", roles: admin, handle: s.listAudit,
+			doc: doc{summary: "The audit trail, newest first", response: auditList{}, query: []param{{name: "action", kind: "string"},
+				{name: "subject", kind: "string"}, {name: "actor", kind: "string"}, {name: "from", kind: "date-time"},
+				{name: "to", kind: "date-time"}, {name: "before", kind: "integer"}, {name: "limit", kind: "integer"}}}},
 		{method: "GET", pattern: "/api/v1/escalations", roles: boardReaders, handle: s.listEscalations,
 			doc: doc{summary: "The supervisors' board: open escalations, most urgent first", response: escalationList{},
 				query: []param{{name: "department", kind: "string"}, {name: "level", kind: "integer", description: "at least this level: 1 催办, 2 督办, 3 挂牌督办"},

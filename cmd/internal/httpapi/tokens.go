@@ -6,6 +6,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/audit"
 )
 
 type createTokenRequest struct {
@@ -43,6 +44,14 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err != nil {
 		return err
 	}
+	if err := s.trail.Record(r.Context(), audit.Recorded{Action: audit.ActionTokenCreated, Actor: p.TokenID, ActorRole: string(p.Role),
+		Subject: info.TokenID, Reason: "role " + string(info.Role), Remote: clientAddr(r), UserAgent: r.UserAgent()}); err != nil {
+		// A token that is not in the audit trail must not exist.
+		if rerr := s.tokens.Revoke(r.Context(), info.TokenID); rerr != nil {
+			s.logger.Error("could not revoke an unaudited token", "token", info.TokenID, "err", rerr)
+		}
+		return err
+	}
 	writeJSON(w, http.StatusCreated, createdToken{Token: token, Principal: info})
 	return nil
 }
@@ -59,7 +68,12 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p auth.Princ
 
 // revokeToken: DELETE /api/v1/tokens/{id}.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.tokens.Revoke(r.Context(), r.PathValue("id")); err != nil {
+	id := r.PathValue("id")
+	if err := s.tokens.Revoke(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.trail.Record(r.Context(), audit.Recorded{Action: audit.ActionTokenRevoked, Actor: p.TokenID, ActorRole: string(p.Role),
+		Subject: id, Remote: clientAddr(r), UserAgent: r.UserAgent()}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

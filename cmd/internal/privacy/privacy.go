@@ -9,7 +9,9 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
@@ -43,8 +45,9 @@ func Migrations() eventstore.MigrationSet {
 
 // Keys seals and opens personal data with per-case keys.
 type Keys struct {
-	pool   *pgxpool.Pool
-	master cipher.AEAD
+	pool        *pgxpool.Pool
+	master      cipher.AEAD
+	trackingKey []byte // derived from the master key, for tracking codes
 }
 
 // NewKeys returns the key store, with a 32-byte master key.
@@ -56,7 +59,9 @@ func NewKeys(pool *pgxpool.Pool, master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{pool: pool, master: aead}, nil
+	mac := hmac.New(sha256.New, master)
+	mac.Write([]byte("watchpost tracking-code key"))
+	return &Keys{pool: pool, master: aead, trackingKey: mac.Sum(nil)}, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

@@ -3,6 +3,7 @@ package privacy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -86,9 +87,15 @@ func TestSealOpenShred(t *testing.T) {
 
 func TestTrackingCodes(t *testing.T) {
 	t.Parallel()
+	master := make([]byte, 32)
+	master[5] = 9
+	k, _ := keys(t, master)
 	seen := map[string]bool{}
-	for range 1000 {
-		code, digest := NewTrackingCode()
+	for i := range 1000 {
+		code, digest := k.TrackingCode(fmt.Sprint("case-", i))
+		if again, _ := k.TrackingCode(fmt.Sprint("case-", i)); again != code {
+			t.Fatalf("case-%d got two codes", i)
+		}
 		if !regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$`).MatchString(code) {
 			t.Fatalf("code %q", code)
 		}

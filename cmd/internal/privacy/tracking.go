@@ -1,7 +1,7 @@
 package privacy
 
 import (
-	"crypto/rand"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -14,13 +14,22 @@ const trackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // trackingLength is the number of characters of a code: 16 × 5 = 80 bits.
 const trackingLength = 16
 
-// NewTrackingCode returns a tracking code for a complainant, written
-// XXXX-XXXX-XXXX-XXXX, and the digest under which it is stored.
-func NewTrackingCode() (code, digest string) {
-	var raw [10]byte // 80 bits
-	if _, err := rand.Read(raw[:]); err != nil {
-		panic(err) // the system's randomness failing is not recoverable
-	}
+// TrackingCode returns the tracking code of a case, written
+// XXXX-XXXX-XXXX-XXXX, and the digest under which it is stored. The code is
+// 80 bits of an HMAC of the case id under the master key: unguessable
+// without the key, and the same each time, so a complainant whose filing was
+// sent twice gets one code.
+func (k *Keys) TrackingCode(caseID string) (code, digest string) {
+	mac := hmac.New(sha256.New, k.trackingKey)
+	mac.Write([]byte("tracking code\x00" + caseID))
+	code = formatCode(mac.Sum(nil)[:10])
+	digest, _ = TrackingDigest(code)
+	return code, digest
+}
+
+// formatCode writes 80 bits as 16 characters of trackingAlphabet in groups
+// of four.
+func formatCode(raw []byte) string {
 	var b strings.Builder
 	var acc, bits uint
 	n := 0
@@ -36,9 +45,7 @@ func NewTrackingCode() (code, digest string) {
 			n++
 		}
 	}
-	code = b.String()
-	digest, _ = TrackingDigest(code)
-	return code, digest
+	return b.String()
 }
 
 // TrackingDigest normalises a code as a person may type it (any case,

@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/projections"
+)
+
+// who is the caller, for the audit trail.
+func who(r *http.Request, p auth.Principal) casework.Who {
+	return casework.Who{Actor: p.TokenID, Role: string(p.Role), Remote: clientAddr(r), UserAgent: r.UserAgent()}
+}
+
+// clientAddr is the address the request came from (the connection's peer:
+// forwarding headers are not trusted).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+type disclosureRequest struct {
+	Reason string `json:"reason"`
+}
+
+type disclosureView struct {
+	CaseID      string                `json:"caseId"`
+	Complainant complaint.Complainant `json:"complainant"`
+	Recorded    string                `json:"recorded"`
+}
+
+// discloseComplainant: POST /api/v1/cases/{id}/complainant/disclosure. It
+// records who asked, from where and why, and only then answers.
+func (s *Server) discloseComplainant(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req disclosureRequest
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Reason) == "" {
+		return domain.Invalid("reason", "is required: say why you need the complainant's personal data")
+	}
+	row, err := s.scopedCase(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !mayReadComplainant(p, row.Case) {
+		return domain.Forbidden("the role %s may not have this complainant's personal data disclosed", p.Role)
+	}
+	c, err := s.cases.Disclose(r.Context(), who(r, p), row.Case.ID, strings.TrimSpace(req.Reason))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, disclosureView{CaseID: row.Case.ID, Complainant: c, Recorded: "this disclosure is in the audit trail"})
+	return nil
+}
+
+type shredRequest struct {
+	Reason string `json:"reason"`
+}
+
+// shredCase: POST /api/v1/cases/{id}/shredding.
+func (s *Server) shredCase(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req shredRequest
+	meta, err := commandRequest(w, r, p, &req)
+	if err != nil {
+		return err
+	}
+	row, err := s.cases.Shred(r.Context(), meta, who(r, p), r.PathValue("id"), req.Reason)
+	return s.commandAnswer(w, r, p, row, err, false)
+}
+
+// publicCase: GET /api/v1/public/cases/{code}, the complainant's view. An
+// unknown code and one that cannot be a code get the same answer.
+func (s *Server) publicCase(w http.ResponseWriter, r *http.Request) {
+	if !s.publicLimit.allow(clientAddr(r), s.clock()) {
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "rate_limited",
+			Message: "too many lookups from this address; try again in a minute"}})
+		return
+	}
+	v, err := s.cases.Public(r.Context(), r.PathValue("code"), s.clock())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, v)
+}
+
+type auditList struct {
+	Items []projections.AuditEntry `json:"items"`
+}
+
+// listAudit: GET /api/v1/audit.
+func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	q, err := queryParams(r, "action", "subject", "actor", "from", "to", "before", "limit")
+	if err != nil {
+		return err
+	}
+	f := projections.AuditFilter{Action: q["action"], Subject: q["subject"], Actor: q["actor"]}
+	if q["from"] != "" {
+		if f.From, err = queryTime("from", q["from"]); err != nil {
+			return err
+		}
+	}
+	if q["to"] != "" {
+		if f.To, err = queryTime("to", q["to"]); err != nil {
+			return err
+		}
+	}
+	if q["before"] != "" {
+		if f.Before, err = strconv.ParseUint(q["before"], 10, 63); err != nil {
+			return badRequest("before: a sequence number")
+		}
+	}
+	if q["limit"] != "" {
+		if f.Limit, err = parseLimit(q["limit"]); err != nil {
+			return err
+		}
+	}
+	items, err := s.trail.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, auditList{Items: items})
+	return nil
+}
