@@ -98,7 +98,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	trail := auditlog.New(m.env.Log, m.env.Pool, m.cfg.Clock)
+	trail := auditlog.New(m.env.Log, m.env.Pool, m.positions, m.cfg.Clock)
 	tokens := auth.NewTokens(m.env.Pool, m.cfg.Clock)
 	if m.env.DevDatabase {
 		if m.AdminToken, err = devAdminToken(ctx, tokens, trail, m.cfg.DataDir); err != nil {

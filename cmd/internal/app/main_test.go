@@ -338,7 +338,7 @@ func TestLifecyclePaths(t *testing.T) {
 	if uint64(archived) != last || uint64(top) != last {
 		t.Fatalf("archive holds %d events up to %d; the stream ends at %d", archived, top, last)
 	}
-	rep, err := projections.Rebuild(ctx, m.Env().Pool, app.Projections(time.FixedZone("CST", 8*3600), deadline.DefaultPolicy()), projections.RebuildOptions{})
+	rep, err := projections.Rebuild(ctx, m.Env().Pool, testProjections(), projections.RebuildOptions{})
 	if err != nil || rep.Differences() != 0 {
 		t.Fatalf("rebuild: %+v %v", rep, err)
 	}
@@ -360,4 +360,9 @@ func TestTaxonomyExtension(t *testing.T) {
 	w.admin.as(t).do("POST", "/api/v1/taxonomy/issueTypes", map[string]any{"code": "delayed_permits", "label": "again"}, http.StatusConflict)
 	w.admin.as(t).do("POST", "/api/v1/taxonomy/outcomes", map[string]any{"code": "forgiven", "label": "宽恕"}, http.StatusNotFound)
 	w.handler.as(t).do("POST", "/api/v1/cases", body, http.StatusCreated)
+}
+
+// testProjections are the read models as the test servers run them.
+func testProjections() projections.Set {
+	return app.Projections(time.FixedZone("CST", 8*3600), deadline.DefaultPolicy())
 }

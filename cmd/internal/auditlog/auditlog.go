@@ -16,14 +16,15 @@ import (
 
 // Trail records and reads audit entries.
 type Trail struct {
-	log   *eventstore.Log
-	pool  *pgxpool.Pool
-	clock func() time.Time
+	log       *eventstore.Log
+	pool      *pgxpool.Pool
+	positions *eventstore.Positions
+	clock     func() time.Time
 }
 
 // New returns the trail.
-func New(log *eventstore.Log, pool *pgxpool.Pool, clock func() time.Time) *Trail {
-	return &Trail{log: log, pool: pool, clock: clock}
+func New(log *eventstore.Log, pool *pgxpool.Pool, positions *eventstore.Positions, clock func() time.Time) *Trail {
+	return &Trail{log: log, pool: pool, positions: positions, clock: clock}
 }
 
 // Record stores an entry; the action must not proceed if it fails.
@@ -45,10 +46,17 @@ func (t *Trail) Record(ctx context.Context, e audit.Recorded) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	_, _, err = t.log.Append(ctx, audit.AggregateType, id.String(), 0, 0,
+	stored, _, err := t.log.Append(ctx, audit.AggregateType, id.String(), 0, 0,
 		eventstore.Metadata{Actor: e.Actor, ActorRole: e.ActorRole, CommandID: "audit-" + id.String()},
 		[]eventstore.Pending{{Type: audit.TypeRecorded, SchemaVersion: audit.SchemaVersion, Data: data, OccurredAt: e.At}})
-	return err
+	if err != nil || t.positions == nil {
+		return err
+	}
+	// Durable in the log now; wait a little so the trail shows it at once.
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = t.positions.Wait(wctx, stored[0].Seq)
+	return nil
 }
 
 // List reads the trail.
