@@ -75,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return verify(ctx, rest, stdout, stderr)
 	case "calendar":
 		return calendarCmd(ctx, rest, stdout, stderr)
+	case "shred":
+		return shred(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

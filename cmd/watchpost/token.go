@@ -9,13 +9,16 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain/audit"
 )
 
 const tokenUsage = `usage:
   watchpost token create --role ROLE [--department ID] [--point ID] [--name NAME] [--ttl DURATION]
   watchpost token list
   watchpost token revoke ID
+  watchpost token rotate-admin     replace the development admin token kept in the data directory
 
 roles: handler, department, supervisor, leader, point, admin
 create prints the token alone on standard output: keep it, it is not shown again.
@@ -30,16 +33,30 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	open := func() (*app.Env, *auth.Tokens, error) {
+	// open connects to the database and, for changes that are audited, to
+	// the log.
+	open := func(audited bool) (*app.Env, *auth.Tokens, *auditlog.Trail, error) {
 		cfg, err := c.config(stderr)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		env, err := app.OpenDatabase(ctx, cfg)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return env, auth.NewTokens(env.Pool, cfg.Clock), nil
+		var trail *auditlog.Trail
+		if audited {
+			if err := env.OpenLog(ctx, false, nil); err != nil {
+				env.Close()
+				return nil, nil, nil, err
+			}
+			trail = auditlog.New(env.Log, env.Pool, nil, cfg.Clock)
+		}
+		return env, auth.NewTokens(env.Pool, cfg.Clock), trail, nil
+	}
+	record := func(trail *auditlog.Trail, action, subject, reason string) error {
+		return trail.Record(ctx, audit.Recorded{Action: action, Actor: "watchpost token " + args[0], ActorRole: "admin",
+			Subject: subject, Reason: reason, Remote: "command line"})
 	}
 	switch args[0] {
 	case "create":
@@ -55,13 +72,17 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		env, tokens, err := open()
+		env, tokens, trail, err := open(true)
 		if err != nil {
 			return err
 		}
 		defer env.Close()
 		tok, p, err := tokens.Create(ctx, auth.Spec{Role: r, DepartmentID: *dept, PointID: *point, Name: *name, TTL: *ttl, CreatedBy: "watchpost token create"})
 		if err != nil {
+			return err
+		}
+		if err := record(trail, audit.ActionTokenCreated, p.TokenID, "role "+string(p.Role)); err != nil {
+			_ = tokens.Revoke(ctx, p.TokenID) // a token that is not in the audit trail must not exist
 			return err
 		}
 		fmt.Fprintf(stderr, "created %s token %s\n", p.Role, p.TokenID)
@@ -71,7 +92,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		env, tokens, err := open()
+		env, tokens, _, err := open(false)
 		if err != nil {
 			return err
 		}
@@ -103,7 +124,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprint(stderr, tokenUsage)
 			return exitCode(2)
 		}
-		env, tokens, err := open()
+		env, tokens, trail, err := open(true)
 		if err != nil {
 			return err
 		}
@@ -111,7 +132,35 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := tokens.Revoke(ctx, fs.Arg(0)); err != nil {
 			return err
 		}
+		if err := record(trail, audit.ActionTokenRevoked, fs.Arg(0), ""); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "revoked", fs.Arg(0))
+		return nil
+	case "rotate-admin":
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		env, tokens, trail, err := open(true)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		tok, revoked, created, err := app.RotateDevAdminToken(ctx, tokens, c.data)
+		if err != nil {
+			return err
+		}
+		if revoked != "" {
+			if err := record(trail, audit.ActionTokenRevoked, revoked, "admin token rotated"); err != nil {
+				return err
+			}
+		}
+		if err := record(trail, audit.ActionTokenCreated, created, "admin token rotated"); err != nil {
+			_ = tokens.Revoke(ctx, created)
+			return err
+		}
+		fmt.Fprintf(stderr, "the old admin token is revoked; the new one is kept in %s/admin-token\n", c.data)
+		fmt.Fprintln(stdout, tok)
 		return nil
 	}
 	fmt.Fprint(stderr, tokenUsage)

@@ -191,10 +191,36 @@ func (m *Main) Close() {
 // Env exposes the open connections (for tests and tools).
 func (m *Main) Env() *Env { return m.env }
 
+// adminTokenFile is where development keeps its admin token.
+const adminTokenFile = "admin-token"
+
+// RotateDevAdminToken revokes the development admin token kept in the data
+// directory and writes a new one there. It returns the new token, the id of
+// the revoked one (empty if there was none that worked) and of the new one.
+func RotateDevAdminToken(ctx context.Context, tokens *auth.Tokens, dataDir string) (token, revoked, created string, err error) {
+	path := filepath.Join(dataDir, adminTokenFile)
+	if b, err := os.ReadFile(path); err == nil {
+		if p, err := tokens.Authenticate(ctx, strings.TrimSpace(string(b))); err == nil {
+			if err := tokens.Revoke(ctx, p.TokenID); err != nil {
+				return "", "", "", err
+			}
+			revoked = p.TokenID
+		}
+	}
+	token, p, err := tokens.Create(ctx, auth.Spec{Role: auth.RoleAdmin, Name: "development admin", CreatedBy: "watchpost token rotate-admin"})
+	if err != nil {
+		return "", revoked, "", err
+	}
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		return "", revoked, p.TokenID, fmt.Errorf("save the admin token: %w", err)
+	}
+	return token, revoked, p.TokenID, nil
+}
+
 // devAdminToken returns the development admin token kept in the data
 // directory, creating it on first start or when it no longer works.
 func devAdminToken(ctx context.Context, tokens *auth.Tokens, trail *auditlog.Trail, dataDir string) (string, error) {
-	path := filepath.Join(dataDir, "admin-token")
+	path := filepath.Join(dataDir, adminTokenFile)
 	if b, err := os.ReadFile(path); err == nil {
 		token := strings.TrimSpace(string(b))
 		if _, err := tokens.Authenticate(ctx, token); err == nil {

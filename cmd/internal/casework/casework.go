@@ -146,11 +146,14 @@ func (s *Service) Shred(ctx context.Context, meta eventstore.Metadata, who Who, 
 	row, err = s.do(ctx, "shred", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 		return c.Shred(reason, now)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, eventstore.ErrNotProjected) {
 		return row, err
 	}
-	return row, s.trail.Record(ctx, audit.Recorded{Action: audit.ActionShred, Actor: who.Actor, ActorRole: who.Role,
-		Subject: id, Reason: reason, Remote: who.Remote, UserAgent: who.UserAgent})
+	if aerr := s.trail.Record(ctx, audit.Recorded{Action: audit.ActionShred, Actor: who.Actor, ActorRole: who.Role,
+		Subject: id, Reason: reason, Remote: who.Remote, UserAgent: who.UserAgent}); aerr != nil {
+		return row, aerr
+	}
+	return row, err
 }
 
 // ShredExpired destroys the personal data of cases closed before a moment
