@@ -163,3 +163,30 @@ func TestStaleExpectationIsConflict(t *testing.T) {
 		t.Fatalf("history has %d events after a refused batch, want 1", len(h.Events))
 	}
 }
+
+// TestImport: aggregates imported in atomic batches are archived like any
+// others; importing an existing aggregate is refused.
+func TestImport(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	var aggs []eventstore.NewAggregate
+	for i := range 700 {
+		aggs = append(aggs, eventstore.NewAggregate{Type: "test", ID: fmt.Sprint("imp-", i), Meta: meta(fmt.Sprint("import-", i)),
+			Events: []eventstore.Pending{note(1), note(2)}})
+	}
+	n, err := f.log.Import(ctx, aggs)
+	if err != nil || n != 1400 {
+		t.Fatalf("imported %d: %v", n, err)
+	}
+	h, err := f.log.Load(ctx, "test", "imp-699")
+	if err != nil || len(h.Events) != 2 || h.Events[1].Version != 2 {
+		t.Fatalf("imported aggregate: %+v %v", h, err)
+	}
+	startArchiver(t, f)
+	waitArchived(t, f, 1400)
+	checkArchive(t, f, 1400)
+	if _, err := f.log.Import(ctx, aggs[:1]); err == nil {
+		t.Fatal("an existing aggregate was imported again")
+	}
+}
