@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// rawStream is where the baseline publishes: a stream like the event log's
+// (file storage, the same server, the same dedup window), so the only
+// difference from the service's appends is everything the service does
+// around them.
+const rawStream = "BENCH_RAW"
+
+// rawBaseline publishes from users goroutines for d, each to aggregates of
+// its own, with the service's optimistic-concurrency and dedup headers, and
+// returns publishes per second.
+func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration) (float64, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: rawStream, Subjects: []string{"benchraw.>"}, Storage: jetstream.FileStorage,
+		Duplicates: 15 * time.Minute, AllowDirect: true, AllowAtomicPublish: true,
+	}); err != nil {
+		return 0, err
+	}
+	defer func() { _ = js.DeleteStream(context.WithoutCancel(ctx), rawStream) }()
+	payload := make([]byte, 420) // about a referral event's size
+	var (
+		n        atomic.Int64
+		wg       sync.WaitGroup
+		firstErr atomic.Value
+	)
+	start := time.Now()
+	run := time.Now().UnixNano()
+	for w := range users {
+		wg.Go(func() {
+			last := map[int]uint64{}
+			for i := 0; time.Since(start) < d && ctx.Err() == nil; i++ {
+				agg := i % 5 // a few aggregates per user, as a user's cases
+				subject := fmt.Sprintf("benchraw.case.%d-%d-%d.Event", run, w, agg)
+				m := nats.NewMsg(subject)
+				m.Data = payload
+				ack, err := js.PublishMsg(ctx, m,
+					jetstream.WithMsgID(fmt.Sprintf("%d-%d-%d", run, w, i)),
+					jetstream.WithExpectLastSequenceForSubject(last[agg], fmt.Sprintf("benchraw.case.%d-%d-%d.>", run, w, agg)))
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				last[agg] = ack.Sequence
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, fmt.Errorf("raw baseline: %w", err)
+	}
+	return float64(n.Load()) / time.Since(start).Seconds(), nil
+}

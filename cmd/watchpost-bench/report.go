@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+func (r *results) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func num(v *float64, format string) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf(format, *v)
+}
+
+func (r *results) writeTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "commands/s\t%.0f\t(%d commands, %d errors, %d cases)\n", r.CommandsPerSec, r.Commands, r.CommandErrors, r.Cases)
+	fmt.Fprintf(tw, "events/s\t%.0f\t(%d events)\n", r.EventsPerSec, r.Events)
+	fmt.Fprintf(tw, "raw publishes/s\t%s\t\n", num(r.RawPublishPerSec, "%.0f"))
+	fmt.Fprintf(tw, "ratio vs raw\t%s\t\n", num(r.RatioVsRaw, "%.2f"))
+	fmt.Fprintf(tw, "command latency ms\tp50 %s  p95 %s  p99 %s\t\n", num(r.CommandLatencyMS.P50, "%.1f"), num(r.CommandLatencyMS.P95, "%.1f"), num(r.CommandLatencyMS.P99, "%.1f"))
+	fmt.Fprintf(tw, "projection lag ms\tp50 %s  p99 %s\t\n", num(r.ProjectionLagMS.P50, "%.1f"), num(r.ProjectionLagMS.P99, "%.1f"))
+	fmt.Fprintf(tw, "escalation lag ms\tp50 %s  p99 %s\t(%d raised)\n", num(r.EscalationLagMS.P50, "%.1f"), num(r.EscalationLagMS.P99, "%.1f"), r.Escalations)
+	fmt.Fprintf(tw, "rebuild events/s\t%s\t\n", num(r.RebuildEventsPerSec, "%.0f"))
+	fmt.Fprintf(tw, "server RSS MiB\t%s\t\n", num(r.ServerRSSMB, "%.0f"))
+	if s := r.Seed; s != nil {
+		fmt.Fprintf(tw, "seeded\t%d cases, %d events\t(import %.0f events/s, archive %.0f events/s)\n", s.Cases, s.Events, s.ImportPerSec, s.ArchivePerSec)
+		fmt.Fprintf(tw, "case list ms\tp50 %s  p99 %s\t\n", num(s.CaseListMS.P50, "%.1f"), num(s.CaseListMS.P99, "%.1f"))
+		fmt.Fprintf(tw, "filtered list ms\tp50 %s  p99 %s\t\n", num(s.FilteredListMS.P50, "%.1f"), num(s.FilteredListMS.P99, "%.1f"))
+		fmt.Fprintf(tw, "escalation board ms\tp50 %s  p99 %s\t(%d open)\n", num(s.EscalationsMS.P50, "%.1f"), num(s.EscalationsMS.P99, "%.1f"), s.OpenEscalations)
+	}
+	fmt.Fprintf(tw, "settings\t%d users, %.0fs, rate %d/s, %.0f%% untouched\t\n", r.Settings.Users, r.Settings.DurationS, r.Settings.Rate, r.Settings.Untouched*100)
+	if r.FirstError != "" {
+		fmt.Fprintf(tw, "first error\t%s\t\n", r.FirstError)
+	}
+	fmt.Fprintln(tw)
+	for _, t := range r.Targets {
+		state := "not measured"
+		if t.Met != nil && *t.Met {
+			state = "met"
+		} else if t.Met != nil {
+			state = "MISSED"
+		}
+		fmt.Fprintf(tw, "target %s\t%s\tgot %s: %s\n", t.Name, t.Want, num(t.Got, "%.2f"), state)
+	}
+	tw.Flush()
+}
+
+// targets compares the results with the project's targets.
+func targets(r *results) []targetLine {
+	atMost := func(name, want string, got *float64, limit float64, where string) targetLine {
+		l := targetLine{Name: name, Want: want, Got: got, Where: where}
+		if got != nil {
+			met := *got <= limit
+			l.Met = &met
+		}
+		return l
+	}
+	atLeast := func(name, want string, got *float64, limit float64) targetLine {
+		l := targetLine{Name: name, Want: want, Got: got}
+		if got != nil {
+			met := *got >= limit
+			l.Met = &met
+		}
+		return l
+	}
+	out := []targetLine{
+		atLeast("ratio_vs_raw", ">= 0.5", r.RatioVsRaw, 0.5),
+		atMost("command_latency_p99_ms", "<= 25 at 500 commands/s", r.CommandLatencyMS.P99, 25, fmt.Sprintf("at %.0f commands/s", r.CommandsPerSec)),
+		atMost("projection_lag_p99_ms", "<= 100 at 1000 events/s", r.ProjectionLagMS.P99, 100, fmt.Sprintf("at %.0f events/s", r.EventsPerSec)),
+		atMost("escalation_lag_p99_ms", "<= 1000", r.EscalationLagMS.P99, 1000, ""),
+		atLeast("rebuild_events_per_sec", ">= 50000", r.RebuildEventsPerSec, 50000),
+	}
+	if r.Seed != nil {
+		out = append(out,
+			atMost("case_list_p99_ms", "<= 50 with 1,000,000 cases", r.Seed.CaseListMS.P99, 50, fmt.Sprintf("with %d cases", r.Seed.Cases)),
+			atMost("escalation_board_p99_ms", "<= 50 with 1,000,000 cases", r.Seed.EscalationsMS.P99, 50, fmt.Sprintf("with %d cases", r.Seed.Cases)))
+	}
+	return out
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/watchpost/watchpost/cmd/internal/command"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// seedResults are the query latencies over a large archive.
+type seedResults struct {
+	Cases            int         `json:"cases"`
+	Events           int         `json:"events"`
+	ImportPerSec     float64     `json:"import_events_per_sec"`
+	ArchivePerSec    float64     `json:"archive_events_per_sec"`
+	CaseListMS       percentiles `json:"case_list_ms"`
+	FilteredListMS   percentiles `json:"filtered_case_list_ms"`
+	EscalationsMS    percentiles `json:"escalation_board_ms"`
+	OpenEscalations  int         `json:"open_escalations"`
+	QueriesPerSample int         `json:"queries_per_sample"`
+}
+
+// overdueShare of the seeded cases was referred weeks ago and never
+// answered: they fill the escalation board.
+const overdueShare = 200 // one in 200
+
+// seedAndQuery imports n cases through the log (atomic batches), waits for
+// the archive, and measures the case list and the board.
+func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Writer) (*seedResults, error) {
+	log, err := eventstore.OpenLog(ctx, t.nc, eventstore.LogConfig{}, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	sr := &seedResults{Cases: n, QueriesPerSample: 200}
+	tax := complaint.DefaultTaxonomy()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	start := time.Now()
+	var batch []eventstore.NewAggregate
+	flush := func() error {
+		imported, err := log.Import(ctx, batch)
+		sr.Events += imported
+		batch = batch[:0]
+		return err
+	}
+	for i := range n {
+		uid, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		id := uid.String()
+		c := &complaint.Case{}
+		at := now.Add(-time.Duration(n-i) * time.Second)
+		events, err := c.File(id, complaint.FileComplaint{
+			Channel: tax.Channels[i%len(tax.Channels)].Code, Categories: []string{tax.Categories[i%len(tax.Categories)].Code},
+			IssueTypes: []string{tax.IssueTypes[i%len(tax.IssueTypes)].Code}, Complainant: complaint.Complainant{Anonymous: true},
+			Title: fmt.Sprintf("seeded case %d", i), Description: "imported for the benchmark", ReceivedAt: at,
+		}, tax, at)
+		if err != nil {
+			return nil, err
+		}
+		if i%overdueShare == 0 {
+			for _, e := range events {
+				if err := c.Apply(e); err != nil {
+					return nil, err
+				}
+			}
+			weeksAgo := at.AddDate(0, 0, -21)
+			refer, err := c.Refer(complaint.Refer{DepartmentID: departments[i%len(departments)]}, weeksAgo)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, refer...)
+		}
+		pending, err := command.Encode(events, complaint.SchemaVersion, at)
+		if err != nil {
+			return nil, err
+		}
+		batch = append(batch, eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
+			Meta: eventstore.Metadata{Actor: "watchpost-bench", ActorRole: "system", CommandID: "seed-" + id}, Events: pending})
+		if len(batch) == 200 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		if i > 0 && i%100000 == 0 {
+			fmt.Fprintf(stderr, "seed: %d cases imported\n", i)
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	sr.ImportPerSec = float64(sr.Events) / time.Since(start).Seconds()
+	last, err := t.lastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "seed: %d events imported; waiting for the archive\n", sr.Events)
+	archiveStart := time.Now()
+	if err := t.waitArchivedFor(ctx, last, time.Hour, stderr); err != nil {
+		return nil, err
+	}
+	sr.ArchivePerSec = float64(sr.Events) / time.Since(archiveStart).Seconds()
+	// Let the escalation process raise the ladder of the overdue share.
+	time.Sleep(5 * time.Second)
+
+	sample := func(a api, path string) (percentiles, error) {
+		var lat []float64
+		for range sr.QueriesPerSample {
+			took, err := a.call(ctx, "GET", path, nil, http.StatusOK, nil)
+			if err != nil {
+				return percentiles{}, err
+			}
+			lat = append(lat, ms(took))
+		}
+		slices.Sort(lat)
+		return percentiles{P50: pct(lat, .5), P95: pct(lat, .95), P99: pct(lat, .99)}, nil
+	}
+	if sr.CaseListMS, err = sample(pp.handler, "/api/v1/cases?limit=50"); err != nil {
+		return nil, err
+	}
+	if sr.FilteredListMS, err = sample(pp.handler, "/api/v1/cases?status=filed&category=efficiency&limit=50"); err != nil {
+		return nil, err
+	}
+	if sr.EscalationsMS, err = sample(pp.supervisor, "/api/v1/escalations?limit=50"); err != nil {
+		return nil, err
+	}
+	err = t.pool.QueryRow(ctx, `SELECT count(*) FROM proj.deadlines d WHERE open AND EXISTS (SELECT 1 FROM proj.alarms a
+		WHERE a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.raised_seq IS NOT NULL AND a.level <> 'approaching')`).Scan(&sr.OpenEscalations)
+	return sr, err
+}
+
+// waitArchivedFor waits, with progress, until the archive holds seq.
+func (t *target) waitArchivedFor(ctx context.Context, seq uint64, limit time.Duration, stderr io.Writer) error {
+	deadline := time.Now().Add(limit)
+	lastReport := time.Now()
+	for {
+		var at int64
+		if err := t.pool.QueryRow(ctx, `SELECT seq FROM archive_state`).Scan(&at); err != nil {
+			return err
+		}
+		if uint64(at) >= seq {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the archive stayed at %d, behind %d", at, seq)
+		}
+		if time.Since(lastReport) > 10*time.Second {
+			fmt.Fprintf(stderr, "archive at %d of %d\n", at, seq)
+			lastReport = time.Now()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
