@@ -57,6 +57,11 @@ func (c *Case) Apply(e Event) error {
 		at = e.At
 
 	case CaseReferred:
+		if c.Status == StatusFiled {
+			// Referred straight from intake: accepted for referral.
+			c.Mode = ModeReferral
+			c.AcceptedAt = e.At
+		}
 		c.Status = StatusReferred
 		c.HandledBy = HandledByDepartment
 		c.DepartmentID = e.DepartmentID
@@ -231,18 +236,13 @@ func (c *Case) Apply(e Event) error {
 		c.PersonalDataRemoved = true
 		at = e.At
 
-	case DeadlineApproaching:
-		at = e.At
-	case ResponseOverdue:
-		at = e.At
-	case ClosureOverdue:
-		at = e.At
-	case RectificationOverdue:
-		at = e.At
-	case Escalated:
-		c.SupervisionLevel = max(c.SupervisionLevel, e.Level)
-		c.Escalations++
-		at = e.At
+	case DeadlineApproaching, ResponseOverdue, ClosureOverdue, RectificationOverdue, Escalated:
+		f, _ := DeadlineFactsOf(e)
+		if f.Level > 0 {
+			c.SupervisionLevel = max(c.SupervisionLevel, f.Level)
+			c.Escalations++
+		}
+		at = eventTime(e)
 
 	default:
 		return fmt.Errorf("complaint: cannot apply %T", e)

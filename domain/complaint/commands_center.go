@@ -169,13 +169,11 @@ func (c *Case) refer(cmd Refer, env Env) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	var events []Event
-	if c.Status == StatusFiled {
-		events = append(events, CaseAccepted{Mode: ModeReferral, At: env.Now})
-	}
-	// From accepted, the mode is referral or supervised: the center-handled
-	// modes go straight to in_progress.
-	return append(events, CaseReferred{DepartmentID: dept, Note: note, At: env.Now}), nil
+	// From filed, the referral is the intake decision too (accepted for
+	// referral); from accepted, the mode is referral or supervised (the
+	// center-handled modes go straight to in_progress). One event either way:
+	// a command of one event is one plain append, the cheapest the log has.
+	return []Event{CaseReferred{DepartmentID: dept, Note: note, At: env.Now}}, nil
 }
 
 // DecideExtension grants or denies an extension request. A grant may set

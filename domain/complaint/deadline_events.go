@@ -37,6 +37,9 @@ type DeadlineFacts struct {
 	FallsDueAt   time.Time `json:"fallsDueAt"` // when this step fell due
 	DepartmentID string    `json:"departmentId,omitempty"`
 	WorkdaysLate int       `json:"workdaysLate"`
+	// Level is the supervision the step puts the case under: 1 催办, 2 督办,
+	// 3 挂牌督办 (0 for a warning).
+	Level int `json:"level,omitempty"`
 }
 
 // DeadlineApproaching warns that the last working day of a deadline began
@@ -46,13 +49,15 @@ type DeadlineApproaching struct {
 	At time.Time `json:"at"`
 }
 
-// ResponseOverdue records that no quick response came in time.
+// ResponseOverdue records that no quick response came in time; the case is
+// urged (催办, level 1).
 type ResponseOverdue struct {
 	DeadlineFacts
 	At time.Time `json:"at"`
 }
 
-// ClosureOverdue records that the case was not closed in time.
+// ClosureOverdue records that the case was not closed in time; it is put
+// under supervision (督办, level 2).
 type ClosureOverdue struct {
 	DeadlineFacts
 	At time.Time `json:"at"`
@@ -65,12 +70,11 @@ type RectificationOverdue struct {
 	At time.Time `json:"at"`
 }
 
-// Escalated puts the case under supervision because a deadline passed:
-// level 1 催办, 2 督办, 3 挂牌督办 (with an accountability review).
+// Escalated flags the case (挂牌督办, level 3, with an accountability review)
+// when it is still open long after its closure deadline.
 type Escalated struct {
 	DeadlineFacts
-	Level int       `json:"level"`
-	At    time.Time `json:"at"`
+	At time.Time `json:"at"`
 }
 
 func (DeadlineApproaching) EventType() string  { return TypeDeadlineApproaching }
@@ -96,21 +100,44 @@ func DeadlineFactsOf(e Event) (DeadlineFacts, bool) {
 	return DeadlineFacts{}, false
 }
 
-// DeadlineEvents are the events of one step of the ladder.
+// DeadlineEvents are the events of one step of the ladder: one event, which
+// carries the supervision level the step amounts to.
 func DeadlineEvents(f DeadlineFacts, now time.Time) []Event {
 	switch f.Alarm {
 	case AlarmApproaching:
+		f.Level = 0
 		return []Event{DeadlineApproaching{DeadlineFacts: f, At: now}}
 	case AlarmResponseOverdue:
-		return []Event{ResponseOverdue{DeadlineFacts: f, At: now}, Escalated{DeadlineFacts: f, Level: 1, At: now}}
+		f.Level = 1
+		return []Event{ResponseOverdue{DeadlineFacts: f, At: now}}
 	case AlarmClosureOverdue:
-		return []Event{ClosureOverdue{DeadlineFacts: f, At: now}, Escalated{DeadlineFacts: f, Level: 2, At: now}}
+		f.Level = 2
+		return []Event{ClosureOverdue{DeadlineFacts: f, At: now}}
 	case AlarmFlagged:
-		return []Event{Escalated{DeadlineFacts: f, Level: 3, At: now}}
+		f.Level = 3
+		return []Event{Escalated{DeadlineFacts: f, At: now}}
 	case AlarmRectificationOverdue:
+		f.Level = 1
 		return []Event{RectificationOverdue{DeadlineFacts: f, At: now}}
 	}
 	return nil
+}
+
+// eventTime is when a deadline event was raised.
+func eventTime(e Event) time.Time {
+	switch e := e.(type) {
+	case DeadlineApproaching:
+		return e.At
+	case ResponseOverdue:
+		return e.At
+	case ClosureOverdue:
+		return e.At
+	case RectificationOverdue:
+		return e.At
+	case Escalated:
+		return e.At
+	}
+	return time.Time{}
 }
 
 // deadlineSummary is the timeline line of a deadline event.
@@ -124,29 +151,19 @@ func deadlineSummary(e Event) (string, bool) {
 		who = "department " + f.DepartmentID
 	}
 	due := f.DueAt.Add(-time.Nanosecond).In(shanghai).Format(time.DateOnly)
-	switch e := e.(type) {
+	switch e.(type) {
 	case DeadlineApproaching:
 		return fmt.Sprintf("Deadline approaching (临期): %s of %s ends %s", f.Clock, who, due), true
 	case ResponseOverdue:
-		return fmt.Sprintf("Response overdue (超期未反馈): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
+		return fmt.Sprintf("Response overdue (超期未反馈), urged (催办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
 	case ClosureOverdue:
-		return fmt.Sprintf("Closure overdue (超期未办结): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
+		return fmt.Sprintf("Closure overdue (超期未办结), under supervision (督办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
 	case RectificationOverdue:
 		return fmt.Sprintf("Rectification overdue (整改超期): %s was due %s", f.Clock, due), true
 	case Escalated:
-		return fmt.Sprintf("Escalated to level %d (%s) on %s", e.Level, escalationLabel(e.Level), who), true
+		return fmt.Sprintf("Flagged (挂牌督办) for accountability review: %s, %d working day(s) past the closure deadline", who, f.WorkdaysLate), true
 	}
 	return "", false
-}
-
-func escalationLabel(level int) string {
-	switch level {
-	case 1:
-		return "催办"
-	case 2:
-		return "督办"
-	}
-	return "挂牌督办, accountability review"
 }
 
 // shanghai is the zone dates are shown in (China has no daylight saving).

@@ -52,13 +52,13 @@ func sampleEvents() []Event {
 		ResponseOverdue{DeadlineFacts: sampleFacts(AlarmResponseOverdue), At: at},
 		ClosureOverdue{DeadlineFacts: sampleFacts(AlarmClosureOverdue), At: at},
 		RectificationOverdue{DeadlineFacts: sampleFacts(AlarmRectificationOverdue), At: at},
-		Escalated{DeadlineFacts: sampleFacts(AlarmFlagged), Level: 3, At: at},
+		Escalated{DeadlineFacts: sampleFacts(AlarmFlagged), At: at},
 	}
 }
 
 func sampleFacts(alarm string) DeadlineFacts {
 	return DeadlineFacts{Alarm: alarm, Clock: "closure", Round: 2, Version: 3, DueAt: t0.Add(72 * time.Hour),
-		FallsDueAt: t0.Add(72 * time.Hour), DepartmentID: dept1, WorkdaysLate: 2}
+		FallsDueAt: t0.Add(72 * time.Hour), DepartmentID: dept1, WorkdaysLate: 2, Level: 2}
 }
 
 func TestEventsRoundTrip(t *testing.T) {

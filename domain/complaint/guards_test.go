@@ -115,10 +115,13 @@ func TestLegacyMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != 2 || events[0].(CaseAccepted).Mode != ModeReferral || events[1].(CaseReferred).DepartmentID != dept1 {
-		t.Fatalf("Refer from filed: %#v, want CaseAccepted(referral) and CaseReferred", events)
+	if len(events) != 1 || events[0].(CaseReferred).DepartmentID != dept1 {
+		t.Fatalf("Refer from filed: %#v, want one CaseReferred", events)
 	}
 	applyAll(t, c, events)
+	if c.Mode != ModeReferral || !c.AcceptedAt.Equal(t0) {
+		t.Fatalf("a referral from intake did not accept the case for referral: mode %q accepted %s", c.Mode, c.AcceptedAt)
+	}
 	_, err = c.Resolve(Resolve{Outcome: "resolved", Summary: "s"}, tax, t0)
 	wantError(t, err, domain.CodeStateConflict, "", "cannot resolve a case that is referred")
 	do(t, c, later(dept1), Acknowledge{})

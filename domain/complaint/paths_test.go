@@ -43,8 +43,8 @@ func TestTypicalPaths(t *testing.T) {
 				if c.Resolution == nil || c.Resolution.Outcome != "resolved" || c.ReplyMethod != MethodPhone || c.Satisfaction != SatisfactionSatisfied {
 					t.Errorf("outcome: %+v %q %q", c.Resolution, c.ReplyMethod, c.Satisfaction)
 				}
-				if c.Version != 9 { // filed, accepted, referred, and 6 more
-					t.Errorf("version %d, want 9", c.Version)
+				if c.Version != 8 { // filed, referred (which accepts), and 6 more
+					t.Errorf("version %d, want 8", c.Version)
 				}
 			},
 		},

@@ -134,7 +134,7 @@ func TestLadderWithAnInjectedClock(t *testing.T) {
 	clock.Set(cstTime("2026-11-26 00:00:01"))
 	waitFor(t, "the response warning", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 1 })
 	clock.Set(cstTime("2026-11-27 00:00:01"))
-	waitFor(t, "the response escalation", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 3 })
+	waitFor(t, "the response escalation", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 2 })
 	board := w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)
 	items := board["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["caseId"] != id || items[0].(map[string]any)["rank"] != float64(1) {
@@ -149,11 +149,11 @@ func TestLadderWithAnInjectedClock(t *testing.T) {
 	// working days later, at the end of 10 December. The service sees both
 	// pass at once.
 	clock.Set(cstTime("2026-12-11 00:00:01"))
-	waitFor(t, "the whole ladder", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 7 })
+	waitFor(t, "the whole ladder", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 5 })
 	time.Sleep(1500 * time.Millisecond) // nothing more may come
 	events := deadlineEvents(t, w.m, id)
-	want := "[DeadlineApproaching/response/approaching ResponseOverdue/response/response_overdue Escalated/response/response_overdue/1 " +
-		"DeadlineApproaching/closure/approaching ClosureOverdue/closure/closure_overdue Escalated/closure/closure_overdue/2 Escalated/closure/flagged/3]"
+	want := "[DeadlineApproaching/response/approaching ResponseOverdue/response/response_overdue/1 " +
+		"DeadlineApproaching/closure/approaching ClosureOverdue/closure/closure_overdue/2 Escalated/closure/flagged/3]"
 	if fmt.Sprint(summary(events)) != want {
 		t.Fatalf("raised %v\nwant   %s", summary(events), want)
 	}
@@ -247,7 +247,7 @@ func TestLadderAcrossRestart(t *testing.T) {
 
 	clock.Set(cstTime("2026-11-27 09:30:00")) // the response deadline passed at midnight
 	second := start(t, cfg)
-	waitFor(t, "the escalations after the restart", 5*time.Second, func() bool { return len(deadlineEvents(t, second, id)) == 3 })
+	waitFor(t, "the escalations after the restart", 5*time.Second, func() bool { return len(deadlineEvents(t, second, id)) == 2 })
 	for _, e := range deadlineEvents(t, second, id) {
 		want := cstTime("2026-11-27 00:00:00")
 		if e.Alarm == "approaching" {
@@ -277,11 +277,11 @@ func TestLadderWithThreeReplicas(t *testing.T) {
 	}
 	clock.Set(cstTime("2026-12-11 00:00:01"))
 	for _, id := range ids {
-		waitFor(t, "the ladder", 10*time.Second, func() bool { return len(deadlineEvents(t, replicas[1], id)) == 7 })
+		waitFor(t, "the ladder", 10*time.Second, func() bool { return len(deadlineEvents(t, replicas[1], id)) == 5 })
 	}
 	time.Sleep(1500 * time.Millisecond)
 	for _, id := range ids {
-		if got := summary(deadlineEvents(t, replicas[2], id)); len(got) != 7 {
+		if got := summary(deadlineEvents(t, replicas[2], id)); len(got) != 5 {
 			t.Fatalf("case %s: %d deadline events: %v", id, len(got), got)
 		}
 	}

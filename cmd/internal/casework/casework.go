@@ -70,6 +70,10 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 	}
 	id := uid.String()
 	_, cmd.TrackingHash = s.keys.TrackingCode(id)
+	// Sealing is part of the command: like the append, it does not stop
+	// when the client hangs up.
+	sealCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
 	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 		events, err := c.File(id, cmd, tax, now)
 		if err != nil {
@@ -77,7 +81,7 @@ func (s *Service) File(ctx context.Context, meta eventstore.Metadata, cmd compla
 		}
 		for i, e := range events {
 			if f, ok := e.(complaint.ComplaintFiled); ok && f.Complainant != f.Complainant.Flags() {
-				sealed, err := s.keys.Seal(ctx, id, f.Complainant)
+				sealed, err := s.keys.Seal(sealCtx, id, f.Complainant)
 				if err != nil {
 					return nil, err
 				}
