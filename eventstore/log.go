@@ -69,6 +69,7 @@ func (c LogConfig) withDefaults() LogConfig {
 type Log struct {
 	js     jetstream.JetStream
 	stream jetstream.Stream
+	direct *directGetter
 	cfg    LogConfig
 	logger *slog.Logger
 
@@ -102,7 +103,7 @@ func OpenLog(ctx context.Context, nc *nats.Conn, cfg LogConfig, logger *slog.Log
 		return nil, fmt.Errorf("eventstore: create stream %s: %w", cfg.Stream, err)
 	}
 	l := &Log{
-		js: js, stream: st, cfg: cfg, logger: logger,
+		js: js, stream: st, cfg: cfg, logger: logger, direct: newDirectGetter(nc, cfg.Stream),
 		appendLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "watchpost_append_duration_seconds",
 			Help:    "Time to append a command's events to the log, by outcome.",
@@ -172,28 +173,19 @@ func (l *Log) Load(ctx context.Context, aggType, id string) (History, error) {
 	var h History
 	next := uint64(1)
 	for {
-		msgs, err := jetstreamext.GetBatch(ctx, l.js, l.cfg.Stream, batch,
-			jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(aggregateFilter(aggType, id)))
+		msgs, err := l.direct.getBatch(ctx, aggregateFilter(aggType, id), next, batch)
 		if err != nil {
 			return History{}, fmt.Errorf("%w: load %s %s: %w", ErrUnavailable, aggType, id, err)
 		}
-		n := 0
-		for msg, err := range msgs {
-			if errors.Is(err, jetstreamext.ErrNoMessages) {
-				break
-			}
-			if err != nil {
-				return History{}, fmt.Errorf("%w: load %s %s: %w", ErrUnavailable, aggType, id, err)
-			}
+		for _, msg := range msgs {
 			ev, err := decodeMessage(msg.Subject, msg.Sequence, msg.Time, msg.Header, msg.Data)
 			if err != nil {
 				return History{}, err
 			}
 			h.Events = append(h.Events, ev)
 			h.LastSeq = ev.Seq
-			n++
 		}
-		if n < batch {
+		if len(msgs) < batch {
 			return h, nil
 		}
 		next = h.LastSeq + 1

@@ -9,6 +9,7 @@ package escalation
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -23,6 +24,9 @@ import (
 	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 )
+
+// raisers is how many steps one replica raises at once.
+const raisers = 16
 
 // Process raises due alarms.
 type Process struct {
@@ -40,11 +44,10 @@ type Process struct {
 	lag    prometheus.Histogram
 	raised *prometheus.CounterVec
 
-	mu      sync.Mutex
-	tried   map[string]time.Time // recently tried alarms: not tried again until the projection catches up
-	cancel  context.CancelFunc
-	done    chan struct{}
-	running bool
+	mu     sync.Mutex
+	tried  map[string]time.Time // recently tried alarms: not tried again until the projection catches up
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // New returns the process. reg receives its metrics.
@@ -142,14 +145,34 @@ func (p *Process) Step(ctx context.Context) (time.Time, error) {
 		return now, err
 	}
 	p.forget(now)
+	// Steps that fall due together (a midnight ends many deadlines) are
+	// raised side by side, each case's in the order they fell due: a case
+	// always goes to the same raiser.
+	var (
+		wg    sync.WaitGroup
+		lanes = make([]chan due, min(raisers, len(list)))
+	)
+	for i := range lanes {
+		lanes[i] = make(chan due, len(list))
+		wg.Go(func() {
+			for d := range lanes[i] {
+				if err := p.raise(ctx, d); err != nil {
+					p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+				}
+			}
+		})
+	}
 	for _, d := range list {
-		if !p.try(d.commandID(), now) {
-			continue
-		}
-		if err := p.raise(ctx, d); err != nil {
-			p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+		if p.try(d.commandID(), now) {
+			h := fnv.New32a()
+			h.Write([]byte(d.caseID))
+			lanes[int(h.Sum32()%uint32(len(lanes)))] <- d
 		}
 	}
+	for _, l := range lanes {
+		close(l)
+	}
+	wg.Wait()
 	var next *time.Time
 	if err := p.pool.QueryRow(ctx, `SELECT min(at) FROM proj.alarms WHERE raised_seq IS NULL AND at > $1`, now).Scan(&next); err != nil {
 		return now, err

@@ -21,9 +21,15 @@ type Calendars struct {
 	pool querier
 	loc  *time.Location
 
-	mu     sync.Mutex
-	cached projections.LoadedCalendar
+	mu      sync.Mutex
+	cached  projections.LoadedCalendar
+	checked time.Time // when the cached calendar was last known current
 }
+
+// freshFor is how long a cached calendar or classification is used without
+// asking the database whether it changed: a schedule loaded on another
+// replica is seen within that time, one loaded here at once.
+const freshFor = time.Second
 
 // querier is the pool as the calendar needs it.
 type querier = eventstore.Querier
@@ -35,6 +41,12 @@ func NewCalendars(run *command.Runner, pool querier, loc *time.Location) *Calend
 
 // Current returns the calendar of the schedules loaded so far.
 func (c *Calendars) Current(ctx context.Context) (projections.LoadedCalendar, error) {
+	c.mu.Lock()
+	if c.cached.Calendar != nil && time.Since(c.checked) < freshFor {
+		defer c.mu.Unlock()
+		return c.cached, nil
+	}
+	c.mu.Unlock()
 	// The latest load's position is cheap to read; the calendar is rebuilt
 	// only when it moved.
 	rows, err := c.pool.Query(ctx, `SELECT coalesce(max(seq), 0) FROM proj.calendar_years`)
@@ -51,10 +63,12 @@ func (c *Calendars) Current(ctx context.Context) (projections.LoadedCalendar, er
 	rows.Close()
 	c.mu.Lock()
 	cached := c.cached
-	c.mu.Unlock()
 	if cached.Calendar != nil && cached.Seq == uint64(seq) {
+		c.checked = time.Now()
+		c.mu.Unlock()
 		return cached, nil
 	}
+	c.mu.Unlock()
 	fresh, err := projections.ReadCalendar(ctx, c.pool, c.loc)
 	if err != nil {
 		return fresh, err
@@ -63,7 +77,7 @@ func (c *Calendars) Current(ctx context.Context) (projections.LoadedCalendar, er
 		return fresh, domain.StateConflict("no working-day schedule is loaded; load one with watchpost calendar load")
 	}
 	c.mu.Lock()
-	c.cached = fresh
+	c.cached, c.checked = fresh, time.Now()
 	c.mu.Unlock()
 	return fresh, nil
 }
@@ -74,7 +88,11 @@ func (c *Calendars) Load(ctx context.Context, meta eventstore.Metadata, y calend
 	if err != nil {
 		return res, err
 	}
-	return res, c.run.Settle(ctx, res.LastSeq)
+	err = c.run.Settle(ctx, res.LastSeq)
+	c.mu.Lock()
+	c.checked = time.Time{} // look again at the next read
+	c.mu.Unlock()
+	return res, err
 }
 
 // Seed loads the schedules shipped with the program for the years the log

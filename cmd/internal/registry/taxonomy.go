@@ -18,10 +18,11 @@ type Taxonomies struct {
 	run  *command.Runner
 	pool querier
 
-	mu     sync.Mutex
-	cached complaint.Taxonomy
-	seq    uint64
-	loaded bool
+	mu      sync.Mutex
+	cached  complaint.Taxonomy
+	seq     uint64
+	loaded  bool
+	checked time.Time // when the cached classification was last known current
 }
 
 // NewTaxonomies returns the service.
@@ -31,6 +32,12 @@ func NewTaxonomies(run *command.Runner, pool querier) *Taxonomies {
 
 // Current returns the classification in force.
 func (t *Taxonomies) Current(ctx context.Context) (complaint.Taxonomy, error) {
+	t.mu.Lock()
+	if t.loaded && time.Since(t.checked) < freshFor {
+		defer t.mu.Unlock()
+		return t.cached, nil
+	}
+	t.mu.Unlock()
 	var seq int64
 	rows, err := t.pool.Query(ctx, `SELECT coalesce(max(seq), 0) FROM proj.taxonomy_terms`)
 	if err != nil {
@@ -45,6 +52,7 @@ func (t *Taxonomies) Current(ctx context.Context) (complaint.Taxonomy, error) {
 	rows.Close()
 	t.mu.Lock()
 	if t.loaded && t.seq == uint64(seq) {
+		t.checked = time.Now()
 		defer t.mu.Unlock()
 		return t.cached, nil
 	}
@@ -54,7 +62,7 @@ func (t *Taxonomies) Current(ctx context.Context) (complaint.Taxonomy, error) {
 		return tax, err
 	}
 	t.mu.Lock()
-	t.cached, t.seq, t.loaded = tax, at, true
+	t.cached, t.seq, t.loaded, t.checked = tax, at, true, time.Now()
 	t.mu.Unlock()
 	return tax, nil
 }
@@ -79,5 +87,8 @@ func (t *Taxonomies) AddTerm(ctx context.Context, meta eventstore.Metadata, kind
 	if err := t.run.Settle(ctx, res.LastSeq); err != nil {
 		return complaint.Taxonomy{}, err
 	}
+	t.mu.Lock()
+	t.checked = time.Time{} // look again now
+	t.mu.Unlock()
 	return t.Current(ctx)
 }
