@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -292,11 +293,26 @@ func (a *Archiver) archive(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create consumer: %w", err)
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(2 * a.cfg.BatchSize))
+	// The consumer pushes into a buffer from which each batch takes the
+	// first message (waiting for it) and then whatever else has arrived,
+	// without waiting any further.
+	buffer := make(chan jetstream.Msg, 2*a.cfg.BatchSize)
+	consumeErr := make(chan error, 1)
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		select {
+		case buffer <- m:
+		case <-ctx.Done():
+		}
+	}, jetstream.PullMaxMessages(2*a.cfg.BatchSize), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		select {
+		case consumeErr <- err:
+		default:
+		}
+	}))
 	if err != nil {
 		return fmt.Errorf("consume: %w", err)
 	}
-	defer it.Stop()
+	defer cc.Stop()
 	a.logger.Info("archiving", "from", cur.seq+1, "stream_last", last)
 	if cur.seq == last {
 		// Nothing is waiting: being set up counts as progress.
@@ -306,7 +322,7 @@ func (a *Archiver) archive(ctx context.Context) error {
 	}
 
 	for {
-		msgs, err := a.collect(ctx, it)
+		msgs, err := a.collect(ctx, buffer, consumeErr)
 		if err != nil {
 			return err
 		}
@@ -334,21 +350,29 @@ func (a *Archiver) archive(ctx context.Context) error {
 
 // collect waits for one message and then takes whatever else is already
 // buffered, up to a batch.
-func (a *Archiver) collect(ctx context.Context, it jetstream.MessagesContext) ([]jetstream.Msg, error) {
-	first, err := it.Next(jetstream.NextContext(ctx))
-	if err != nil {
-		if ctx.Err() != nil {
+func (a *Archiver) collect(ctx context.Context, buffer <-chan jetstream.Msg, consumeErr <-chan error) ([]jetstream.Msg, error) {
+	var first jetstream.Msg
+	for first == nil {
+		select {
+		case <-ctx.Done():
 			return nil, ctx.Err()
+		case first = <-buffer:
+		case err := <-consumeErr:
+			if errors.Is(err, jetstream.ErrNoHeartbeat) || errors.Is(err, jetstream.ErrConsumerDeleted) ||
+				errors.Is(err, jetstream.ErrConsumerNotFound) || errors.Is(err, nats.ErrConnectionClosed) {
+				return nil, fmt.Errorf("consume: %w", err)
+			}
+			a.logger.Debug("consumer", "err", err)
 		}
-		return nil, fmt.Errorf("next message: %w", err)
 	}
 	msgs := []jetstream.Msg{first}
 	for len(msgs) < a.cfg.BatchSize {
-		m, err := it.Next(jetstream.NextMaxWait(2 * time.Millisecond))
-		if err != nil {
-			break
+		select {
+		case m := <-buffer:
+			msgs = append(msgs, m)
+		default:
+			return msgs, nil
 		}
-		msgs = append(msgs, m)
 	}
 	return msgs, nil
 }

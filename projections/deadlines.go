@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,44 @@ import (
 type Deadlines struct {
 	Policy deadline.Policy
 	Loc    *time.Location
+	// Calendars keeps the last calendar built, so a batch does not rebuild
+	// it from the table when no schedule was loaded since (nil: no cache).
+	Calendars *CalendarCache
+}
+
+// CalendarCache holds the calendar built from calendar_years as of the
+// latest load it saw. Equal positions mean equal schedules, in the live
+// tables as in a rebuild's, since both are folded from the same events.
+type CalendarCache struct {
+	mu  sync.Mutex
+	seq uint64
+	cal *calendar.Calendar
+}
+
+// calendarAt returns the calendar of the table on the search path.
+func (d Deadlines) calendarAt(ctx context.Context, tx pgx.Tx) (*calendar.Calendar, error) {
+	if d.Calendars != nil {
+		var seq int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM calendar_years`).Scan(&seq); err != nil {
+			return nil, err
+		}
+		d.Calendars.mu.Lock()
+		cal, at := d.Calendars.cal, d.Calendars.seq
+		d.Calendars.mu.Unlock()
+		if cal != nil && at == uint64(seq) {
+			return cal, nil
+		}
+	}
+	lc, err := readCalendar(ctx, tx, "calendar_years", d.Loc)
+	if err != nil {
+		return nil, err
+	}
+	if d.Calendars != nil && lc.Calendar != nil {
+		d.Calendars.mu.Lock()
+		d.Calendars.cal, d.Calendars.seq = lc.Calendar, lc.Seq
+		d.Calendars.mu.Unlock()
+	}
+	return lc.Calendar, nil
 }
 
 // Name implements Projection.
@@ -79,11 +118,10 @@ func (d Deadlines) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Eve
 	if len(ids) == 0 && !loadsCalendar {
 		return nil
 	}
-	lc, err := readCalendar(ctx, tx, "calendar_years", d.Loc)
-	if err != nil {
+	var err error
+	if b.cal, err = d.calendarAt(ctx, tx); err != nil {
 		return err
 	}
-	b.cal = lc.Calendar
 	if err := b.load(ctx, `SELECT case_id FROM unnest($1::text[]) AS case_id`, ids); err != nil {
 		return err
 	}

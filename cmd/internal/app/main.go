@@ -57,7 +57,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{}, projections.AuditLog{},
-			projections.Deadlines{Policy: policy, Loc: loc}, projections.CalendarYears{}},
+			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}},
 		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
 }
