@@ -40,6 +40,10 @@ type Result struct {
 // A command whose id is already in the aggregate's history is not applied
 // again: its earlier events are returned.
 func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
+	if !l.Connected() {
+		// Answer at once rather than wait for a log that is not there.
+		return Result{}, fmt.Errorf("%w: not connected to NATS", ErrUnavailable)
+	}
 	for attempt := range maxConflicts {
 		if attempt > 0 {
 			// Back off a little, at random, so racing writers spread out.

@@ -118,6 +118,14 @@ func OpenLog(ctx context.Context, nc *nats.Conn, cfg LogConfig, logger *slog.Log
 	return l, nil
 }
 
+// Connected reports whether the connection to NATS is up.
+func (l *Log) Connected() bool { return l.js.Conn().IsConnected() }
+
+// disconnectedBudget bounds the retries of an append while the connection
+// is down: the outcome is reported as unknown quickly, and the client
+// resends with the same id once the log is back.
+const disconnectedBudget = 2 * time.Second
+
 // StreamName is the name of the stream.
 func (l *Log) StreamName() string { return l.cfg.Stream }
 
@@ -295,6 +303,9 @@ func (l *Log) publishWithRetry(ctx context.Context, aggType, id string, expected
 		}
 		// No answer, or a transient refusal: the publish may or may not have
 		// been stored. Resend the same messages (same ids, same expectation).
+		if d := time.Now().Add(disconnectedBudget); !l.Connected() && d.Before(deadline) {
+			deadline = d
+		}
 		if ctx.Err() != nil || time.Now().Add(backoff).After(deadline) {
 			return 0, false, fmt.Errorf("%w after %d attempts (%s %s): %w", ErrUnknownOutcome, attempt, aggType, id, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -61,6 +62,10 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
 	pcfg.ConnConfig.RuntimeParams["application_name"] = "watchpost"
+	if pcfg.ConnConfig.ConnectTimeout == 0 || pcfg.ConnConfig.ConnectTimeout > 2*time.Second {
+		// With PostgreSQL down, answer 503 quickly rather than hang.
+		pcfg.ConnConfig.ConnectTimeout = 2 * time.Second
+	}
 	if pcfg.MaxConns < 16 {
 		pcfg.MaxConns = 16
 	}

@@ -25,6 +25,9 @@ type Check struct {
 	Check func(ctx context.Context) error
 }
 
+// requestTimeout bounds an API request.
+const requestTimeout = 20 * time.Second
+
 // Server serves the API.
 type Server struct {
 	cases     *casework.Service
@@ -212,6 +215,10 @@ func (s *Server) mux() (*http.ServeMux, []string) {
 // api wraps a route's handler with authentication and the role check.
 func (s *Server) api(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// No request waits on a dependency for ever.
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
 		p, err := s.authenticate(r)
 		if err != nil {
 			s.writeError(w, r, err)
