@@ -288,7 +288,9 @@ func (a *Archiver) archive(ctx context.Context) error {
 		AckPolicy:     jetstream.AckAllPolicy,
 		AckWait:       30 * time.Second,
 		MaxAckPending: 4 * a.cfg.BatchSize,
-		FilterSubject: SubjectRoot + ".>",
+		// No subject filter: the stream holds only events, and a filter
+		// (even one matching everything) makes the server match each message
+		// against it, which costs dearly with a million aggregates.
 	})
 	if err != nil {
 		return fmt.Errorf("create consumer: %w", err)

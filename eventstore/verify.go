@@ -136,9 +136,7 @@ type streamReader struct {
 }
 
 func newStreamReader(ctx context.Context, log *Log) (*streamReader, error) {
-	c, err := log.js.OrderedConsumer(ctx, log.cfg.Stream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{SubjectRoot + ".>"},
-	})
+	c, err := log.js.OrderedConsumer(ctx, log.cfg.Stream, jetstream.OrderedConsumerConfig{})
 	if err != nil {
 		return nil, fmt.Errorf("%w: read the stream: %w", ErrUnavailable, err)
 	}
