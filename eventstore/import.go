@@ -61,7 +61,6 @@ func (l *Log) Import(ctx context.Context, aggs []NewAggregate) (int, error) {
 				SchemaVersion: p.SchemaVersion, ID: eid.String(), Data: p.Data, Meta: a.Meta, OccurredAt: p.OccurredAt.UTC()}, i)
 			if i == 0 {
 				m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, "0")
-				m.Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, aggregateFilter(a.Type, a.ID))
 			}
 			msgs = append(msgs, m)
 		}

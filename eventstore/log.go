@@ -17,7 +17,11 @@ import (
 )
 
 // SubjectRoot is the first token of every event subject:
-// <root>.<aggregate type>.<aggregate id>.<event type>.
+// <root>.<aggregate type>.<aggregate id>. One subject per aggregate (the
+// event type is a header): reading an aggregate, and the optimistic
+// concurrency check, then use the server's per-subject index, which stays
+// fast with millions of aggregates (a wildcard per aggregate makes the
+// server scan the stream).
 const SubjectRoot = "evt"
 
 // Header names of the envelope. The payload is the message body.
@@ -141,14 +145,9 @@ func (l *Log) LastSeq(ctx context.Context) (uint64, error) {
 	return info.State.LastSeq, nil
 }
 
-// Subject is the subject of an event of an aggregate.
-func Subject(aggType, id, eventType string) string {
-	return SubjectRoot + "." + aggType + "." + id + "." + eventType
-}
-
-// aggregateFilter matches every event of one aggregate.
-func aggregateFilter(aggType, id string) string {
-	return SubjectRoot + "." + aggType + "." + id + ".>"
+// Subject is the subject of an aggregate's events.
+func Subject(aggType, id string) string {
+	return SubjectRoot + "." + aggType + "." + id
 }
 
 // ValidToken reports whether s can be used as a subject token (an aggregate
@@ -181,7 +180,7 @@ func (l *Log) Load(ctx context.Context, aggType, id string) (History, error) {
 	var h History
 	next := uint64(1)
 	for {
-		msgs, err := l.direct.getBatch(ctx, aggregateFilter(aggType, id), next, batch)
+		msgs, err := l.direct.getBatch(ctx, Subject(aggType, id), next, batch)
 		if err != nil {
 			return History{}, fmt.Errorf("%w: load %s %s: %w", ErrUnavailable, aggType, id, err)
 		}
@@ -323,13 +322,11 @@ func (l *Log) publishWithRetry(ctx context.Context, aggType, id string, expected
 func (l *Log) publish(ctx context.Context, aggType, id string, expected uint64, events []Event) (seq uint64, duplicate bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, l.cfg.AttemptTimeout)
 	defer cancel()
-	filter := aggregateFilter(aggType, id)
 	msgs := make([]*nats.Msg, len(events))
 	for i, ev := range events {
 		msgs[i] = encodeMessage(ev, i)
 	}
 	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expected, 10))
-	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, filter)
 	if len(msgs) == 1 {
 		ack, err := l.js.PublishMsg(ctx, msgs[0])
 		if err != nil {
@@ -350,7 +347,7 @@ func msgID(commandID string, i int) string {
 }
 
 func encodeMessage(ev Event, i int) *nats.Msg {
-	m := nats.NewMsg(Subject(ev.AggregateType, ev.AggregateID, ev.Type))
+	m := nats.NewMsg(Subject(ev.AggregateType, ev.AggregateID))
 	m.Data = ev.Data
 	h := m.Header
 	h.Set(jetstream.MsgIDHeader, msgID(ev.Meta.CommandID, i))
@@ -377,7 +374,7 @@ func encodeMessage(ev Event, i int) *nats.Msg {
 // decodeMessage turns a stored message back into an event.
 func decodeMessage(subject string, seq uint64, recorded time.Time, h nats.Header, data []byte) (Event, error) {
 	parts := strings.Split(subject, ".")
-	if len(parts) != 4 || parts[0] != SubjectRoot {
+	if len(parts) != 3 || parts[0] != SubjectRoot {
 		return Event{}, fmt.Errorf("eventstore: sequence %d: unexpected subject %q", seq, subject)
 	}
 	ev := Event{
@@ -389,8 +386,8 @@ func decodeMessage(subject string, seq uint64, recorded time.Time, h nats.Header
 		},
 	}
 	var err error
-	if ev.Type != parts[3] {
-		return Event{}, fmt.Errorf("eventstore: sequence %d: type header %q does not match subject %q", seq, ev.Type, subject)
+	if !ValidToken(ev.Type) {
+		return Event{}, fmt.Errorf("eventstore: sequence %d: event type %q", seq, ev.Type)
 	}
 	if ev.SchemaVersion, err = strconv.Atoi(h.Get(HeaderSchema)); err != nil {
 		return Event{}, fmt.Errorf("eventstore: sequence %d: schema version: %w", seq, err)

@@ -45,12 +45,11 @@ func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration)
 			last := map[int]uint64{}
 			for i := 0; time.Since(start) < d && ctx.Err() == nil; i++ {
 				agg := i % 5 // a few aggregates per user, as a user's cases
-				subject := fmt.Sprintf("benchraw.case.%d-%d-%d.Event", run, w, agg)
-				m := nats.NewMsg(subject)
+				m := nats.NewMsg(fmt.Sprintf("benchraw.case.%d-%d-%d", run, w, agg))
 				m.Data = payload
 				ack, err := js.PublishMsg(ctx, m,
 					jetstream.WithMsgID(fmt.Sprintf("%d-%d-%d", run, w, i)),
-					jetstream.WithExpectLastSequenceForSubject(last[agg], fmt.Sprintf("benchraw.case.%d-%d-%d.>", run, w, agg)))
+					jetstream.WithExpectLastSequencePerSubject(last[agg]))
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
