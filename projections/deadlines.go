@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -234,6 +235,18 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 		b.writes.Queue(`UPDATE alarms SET raised_seq = $6, raised_at = $7
 			WHERE case_id = $1 AND clock_id = $2 AND round = $3 AND level = $4 AND version = $5 AND raised_seq IS NULL`,
 			e.AggregateID, f.Clock, f.Round, f.Alarm, f.Version, int64(e.Seq), e.OccurredAt)
+		if f.Level > 0 {
+			kind, _, _ := strings.Cut(f.Clock, ":")
+			b.writes.Queue(`INSERT INTO escalation_board (case_id, clock_id, round, kind, level, rank, department_id, due_at, raised_at)
+				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9)
+				ON CONFLICT (case_id, clock_id) DO UPDATE SET round = EXCLUDED.round, due_at = EXCLUDED.due_at,
+					department_id = EXCLUDED.department_id, raised_at = EXCLUDED.raised_at,
+					level = CASE WHEN EXCLUDED.rank >= escalation_board.rank OR EXCLUDED.round <> escalation_board.round
+						THEN EXCLUDED.level ELSE escalation_board.level END,
+					rank = CASE WHEN EXCLUDED.round <> escalation_board.round THEN EXCLUDED.rank
+						ELSE greatest(escalation_board.rank, EXCLUDED.rank) END`,
+				e.AggregateID, f.Clock, f.Round, kind, f.Alarm, f.Level, f.DepartmentID, f.DueAt, e.OccurredAt)
+		}
 	}
 	b.recompute(e.AggregateID, cc, e.Seq)
 	return nil
@@ -296,6 +309,10 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 		if !c.EndedAt.IsZero() {
 			t := c.EndedAt
 			r.endedAt = &t
+		}
+		if !c.Open() || prevRound != c.Round {
+			// An ended clock (or one started afresh) is off the board.
+			b.writes.Queue(`DELETE FROM escalation_board WHERE case_id = $1 AND clock_id = $2`, caseID, id)
 		}
 		if !c.Open() || c.Suspended() {
 			// Ended or suspended: the last due instant stays for the record;

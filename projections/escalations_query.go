@@ -43,7 +43,7 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 		f.Limit = MaxPageSize
 	}
 	var (
-		where = []string{"d.open", "a.raised_seq IS NOT NULL", "a.level <> 'approaching'"}
+		where = []string{"true"}
 		args  []any
 	)
 	arg := func(v any) string {
@@ -51,24 +51,19 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 		return "$" + strconv.Itoa(len(args))
 	}
 	if f.DepartmentID != "" {
-		where = append(where, "d.department_id = "+arg(f.DepartmentID))
+		where = append(where, "b.department_id = "+arg(f.DepartmentID))
 	}
 	if f.Kind != "" {
-		where = append(where, "d.kind = "+arg(f.Kind))
+		where = append(where, "b.kind = "+arg(f.Kind))
 	}
-	rank := `CASE a.level WHEN 'flagged' THEN 3 WHEN 'closure_overdue' THEN 2 ELSE 1 END`
 	if f.MinRank > 0 {
-		where = append(where, rank+" >= "+arg(f.MinRank))
+		where = append(where, "b.rank >= "+arg(f.MinRank))
 	}
-	sql := `SELECT DISTINCT ON (d.case_id, d.clock_id) d.case_id, c.title, c.status, d.clock_id, d.kind, a.level, ` + rank + `,
-			coalesce(d.department_id, ''), a.deadline, a.raised_at
-		FROM proj.deadlines d
-		JOIN proj.alarms a ON a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.round = d.round
-		JOIN proj.cases c ON c.id = d.case_id
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY d.case_id, d.clock_id, ` + rank + ` DESC, a.raised_at DESC`
-	sql = `SELECT * FROM (` + sql + `) e ORDER BY 7 DESC, 9 ASC, 1 LIMIT ` + arg(f.Limit)
-	rows, err := q.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, `SELECT b.case_id, c.title, c.status, b.clock_id, b.kind, b.level, b.rank,
+			coalesce(b.department_id, ''), b.due_at, b.raised_at
+		FROM proj.escalation_board b JOIN proj.cases c ON c.id = b.case_id
+		WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY b.rank DESC, b.due_at, b.case_id LIMIT `+arg(f.Limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("projections: escalations: %w", err)
 	}

@@ -67,7 +67,7 @@ func New(run *command.Runner, pool *pgxpool.Pool, calendars *registry.Calendars,
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{p.lag, p.raised, openCollector{pool: pool, desc: prometheus.NewDesc(
-			"watchpost_open_escalations", "Open escalations (raised on clocks still open), by level.", []string{"level"}, nil)}} {
+			"watchpost_open_escalations", "Open escalations (clocks still open, by the highest step raised).", []string{"level"}, nil)}} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("escalation: register metrics: %w", err)
 			}
@@ -256,9 +256,7 @@ func (c openCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 func (c openCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	rows, err := c.pool.Query(ctx, `SELECT a.level, count(*) FROM proj.alarms a
-		JOIN proj.deadlines d ON d.case_id = a.case_id AND d.clock_id = a.clock_id AND d.round = a.round
-		WHERE a.raised_seq IS NOT NULL AND d.open AND a.level <> 'approaching' GROUP BY a.level`)
+	rows, err := c.pool.Query(ctx, `SELECT level, count(*) FROM proj.escalation_board GROUP BY level`)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return
