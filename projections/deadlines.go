@@ -89,18 +89,45 @@ type clockRow struct {
 type caseClocks struct {
 	tracker *deadline.Tracker
 	rows    map[string]*clockRow
+	alarms  map[alarmKey]*alarmRow // every alarm row of the case
 	lastSeq uint64
 	dirty   bool
 }
 
+// alarmKey identifies an alarm row.
+type alarmKey struct {
+	clock   string
+	round   int
+	level   string
+	version int
+}
+
+// alarmRow is an alarm row's other columns.
+type alarmRow struct {
+	at, deadline time.Time
+	department   string
+	raisedSeq    *int64
+	raisedAt     *time.Time
+}
+
+// dropPending removes a clock's alarms not raised yet.
+func (cc *caseClocks) dropPending(clock string) {
+	for k, a := range cc.alarms {
+		if k.clock == clock && a.raisedSeq == nil {
+			delete(cc.alarms, k)
+		}
+	}
+}
+
 // deadlineBatch is the work of one Apply.
 type deadlineBatch struct {
-	d      Deadlines
-	tx     pgx.Tx
-	cal    *calendar.Calendar
-	cases  map[string]*caseClocks
-	order  []string // touched cases, in first-touch order
-	writes *pgx.Batch
+	d       Deadlines
+	tx      pgx.Tx
+	cal     *calendar.Calendar
+	cases   map[string]*caseClocks
+	order   []string // touched cases, in first-touch order
+	writes  *pgx.Batch
+	history [][]any // deadline_history rows to copy
 }
 
 // Apply implements Projection.
@@ -139,7 +166,41 @@ func (d Deadlines) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Eve
 		}
 	}
 	b.flush()
-	return tx.SendBatch(ctx, b.writes).Close()
+	if err := tx.SendBatch(ctx, b.writes).Close(); err != nil {
+		return err
+	}
+	return b.copyRows(ctx)
+}
+
+// copyRows writes the touched cases' alarms (replacing theirs) and the new
+// history rows, in bulk.
+func (b *deadlineBatch) copyRows(ctx context.Context) error {
+	if len(b.order) > 0 {
+		if _, err := b.tx.Exec(ctx, `DELETE FROM alarms WHERE case_id = ANY($1)`, b.order); err != nil {
+			return err
+		}
+		var rows [][]any
+		for _, id := range b.order {
+			for k, a := range b.cases[id].alarms {
+				rows = append(rows, []any{id, k.clock, k.round, k.level, k.version, a.at, a.deadline, nullable(a.department), a.raisedSeq, a.raisedAt})
+			}
+		}
+		if _, err := b.tx.CopyFrom(ctx, pgx.Identifier{"alarms"}, []string{"case_id", "clock_id", "round", "level", "version",
+			"at", "deadline", "department_id", "raised_seq", "raised_at"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+	}
+	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{"deadline_history"}, []string{"case_id", "clock_id", "version", "round",
+		"due_at", "calendar_version", "seq"}, pgx.CopyFromRows(b.history))
+	return err
+}
+
+// nullable is NULL for an empty string.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // load reads the clocks of the cases the query selects (a query over $1,
@@ -164,7 +225,7 @@ func (b *deadlineBatch) load(ctx context.Context, selectCases string, ids []stri
 		if b.cases[id] != nil {
 			continue
 		}
-		cc := &caseClocks{tracker: deadline.NewTracker(b.d.Policy), rows: map[string]*clockRow{}, lastSeq: uint64(seq)}
+		cc := &caseClocks{tracker: deadline.NewTracker(b.d.Policy), rows: map[string]*clockRow{}, alarms: map[alarmKey]*alarmRow{}, lastSeq: uint64(seq)}
 		if tracker != nil {
 			if err := json.Unmarshal(tracker, cc.tracker); err != nil {
 				rows.Close()
@@ -195,6 +256,27 @@ func (b *deadlineBatch) load(ctx context.Context, selectCases string, ids []stri
 			return err
 		}
 		b.cases[id].rows[r.clockID] = &r
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	rows, err = b.tx.Query(ctx, `SELECT case_id, clock_id, round, level, version, at, deadline, coalesce(department_id, ''),
+		raised_seq, raised_at FROM alarms WHERE case_id = ANY($1)`, fresh)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			k  alarmKey
+			a  alarmRow
+		)
+		if err := rows.Scan(&id, &k.clock, &k.round, &k.level, &k.version, &a.at, &a.deadline, &a.department, &a.raisedSeq, &a.raisedAt); err != nil {
+			return err
+		}
+		b.cases[id].alarms[k] = &a
 	}
 	return rows.Err()
 }
@@ -232,9 +314,10 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 		}
 	}
 	if f, ok := complaint.DeadlineFactsOf(de); ok && f.Alarm != "" {
-		b.writes.Queue(`UPDATE alarms SET raised_seq = $6, raised_at = $7
-			WHERE case_id = $1 AND clock_id = $2 AND round = $3 AND level = $4 AND version = $5 AND raised_seq IS NULL`,
-			e.AggregateID, f.Clock, f.Round, f.Alarm, f.Version, int64(e.Seq), e.OccurredAt)
+		if a := cc.alarms[alarmKey{f.Clock, f.Round, f.Alarm, f.Version}]; a != nil && a.raisedSeq == nil {
+			seq, at := int64(e.Seq), e.OccurredAt
+			a.raisedSeq, a.raisedAt = &seq, &at
+		}
 		if f.Level > 0 {
 			kind, _, _ := strings.Cut(f.Clock, ":")
 			b.writes.Queue(`INSERT INTO escalation_board (case_id, clock_id, round, kind, level, rank, department_id, due_at, raised_at)
@@ -317,7 +400,7 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 		if !c.Open() || c.Suspended() {
 			// Ended or suspended: the last due instant stays for the record;
 			// nothing more escalates until it runs again.
-			b.writes.Queue(`DELETE FROM alarms WHERE case_id = $1 AND clock_id = $2 AND raised_seq IS NULL`, caseID, id)
+			cc.dropPending(id)
 			continue
 		}
 		problem := ""
@@ -336,9 +419,8 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 		if changed {
 			r.version++
 			r.due, r.problem = duePtr, problem
-			b.writes.Queue(`INSERT INTO deadline_history (case_id, clock_id, version, round, due_at, calendar_version, seq)
-				VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)`, caseID, id, r.version, c.Round, duePtr, calVersion, int64(seq))
-			b.writes.Queue(`DELETE FROM alarms WHERE case_id = $1 AND clock_id = $2 AND raised_seq IS NULL`, caseID, id)
+			b.history = append(b.history, []any{caseID, id, r.version, c.Round, duePtr, nullable(calVersion), int64(seq)})
+			cc.dropPending(id)
 		} else if wasRunning {
 			continue
 		}
@@ -348,9 +430,10 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 			if a.ClockID != id {
 				continue
 			}
-			b.writes.Queue(`INSERT INTO alarms (case_id, clock_id, round, level, version, at, deadline, department_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')) ON CONFLICT DO NOTHING`,
-				caseID, id, a.Round, string(a.Level), r.version, a.At, a.Deadline, a.DepartmentID)
+			k := alarmKey{id, a.Round, string(a.Level), r.version}
+			if cc.alarms[k] == nil {
+				cc.alarms[k] = &alarmRow{at: a.At, deadline: a.Deadline, department: a.DepartmentID}
+			}
 		}
 	}
 }

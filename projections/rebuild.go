@@ -12,7 +12,7 @@ import (
 
 // rebuildBatch is how many archived events a rebuild applies per
 // transaction.
-const rebuildBatch = 5000
+const rebuildBatch = 20000
 
 // RebuildOptions choose what a rebuild does with its result.
 type RebuildOptions struct {
