@@ -25,12 +25,16 @@ type MigrationSet struct {
 }
 
 // ArchiveMigrations are the archive's own tables.
-func ArchiveMigrations() MigrationSet {
-	sub, err := fs.Sub(archiveMigrations, "migrations")
+func ArchiveMigrations() MigrationSet { return EmbeddedMigrations("archive", archiveMigrations) }
+
+// EmbeddedMigrations is a set whose files a package embeds under
+// "migrations/".
+func EmbeddedMigrations(name string, files embed.FS) MigrationSet {
+	sub, err := fs.Sub(files, "migrations")
 	if err != nil {
 		panic(err) // the embedded directory is part of the binary
 	}
-	return MigrationSet{Name: "archive", FS: sub}
+	return MigrationSet{Name: name, FS: sub}
 }
 
 // migrationLock is the advisory lock key that serialises migrations, so two

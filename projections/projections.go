@@ -9,7 +9,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/watchpost/watchpost/eventstore"
@@ -28,11 +27,7 @@ var migrations embed.FS
 
 // Migrations are the read models' tables.
 func Migrations() eventstore.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory is part of the binary
-	}
-	return eventstore.MigrationSet{Name: "projections", FS: sub}
+	return eventstore.EmbeddedMigrations("projections", migrations)
 }
 
 // Projection folds events into tables. Apply is given the events in stream

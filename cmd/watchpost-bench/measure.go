@@ -184,20 +184,7 @@ func (t *target) lastSeq(ctx context.Context) (uint64, error) {
 }
 
 func (t *target) waitArchived(ctx context.Context, seq uint64) error {
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var at int64
-		if err := t.pool.QueryRow(ctx, `SELECT seq FROM archive_state`).Scan(&at); err != nil {
-			return err
-		}
-		if uint64(at) >= seq {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the archive stayed at %d, behind %d", at, seq)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return t.waitArchivedFor(ctx, seq, 2*time.Minute, io.Discard)
 }
 
 // projectionLag is the time from an event's append (the stream's timestamp)

@@ -11,7 +11,6 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -66,13 +65,7 @@ var ErrUnauthenticated = errors.New("auth: missing, unknown, expired or revoked 
 var migrations embed.FS
 
 // Migrations are the token tables.
-func Migrations() eventstore.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory is part of the binary
-	}
-	return eventstore.MigrationSet{Name: "auth", FS: sub}
-}
+func Migrations() eventstore.MigrationSet { return eventstore.EmbeddedMigrations("auth", migrations) }
 
 // Tokens creates and checks bearer tokens.
 type Tokens struct {

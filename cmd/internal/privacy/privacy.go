@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -36,11 +35,7 @@ var migrations embed.FS
 
 // Migrations are the key table.
 func Migrations() eventstore.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory is part of the binary
-	}
-	return eventstore.MigrationSet{Name: "privacy", FS: sub}
+	return eventstore.EmbeddedMigrations("privacy", migrations)
 }
 
 // Keys seals and opens personal data with per-case keys.
