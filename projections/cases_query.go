@@ -17,17 +17,39 @@ import (
 
 // CaseRow is a case as the read model holds it.
 type CaseRow struct {
-	Case    complaint.Case
-	LastSeq uint64
+	Case      complaint.Case
+	LastSeq   uint64
+	Deadlines []CaseDeadline // read with a single case, nil in lists
 }
 
-// GetCase reads one case.
+// GetCase reads one case and its deadlines, in one query.
 func GetCase(ctx context.Context, q eventstore.Querier, id string) (CaseRow, error) {
-	rows, err := q.Query(ctx, `SELECT state, last_seq FROM proj.cases WHERE id = $1`, id)
+	rows, err := q.Query(ctx, `SELECT c.state, c.last_seq, coalesce((SELECT json_agg(json_build_object(
+				'clock', d.clock_id, 'kind', d.kind, 'round', d.round, 'departmentId', d.department_id,
+				'startedAt', d.started_at, 'dueAt', d.due_at, 'open', d.open, 'suspended', d.suspended,
+				'outcome', d.outcome, 'endedAt', d.ended_at, 'problem', d.problem, 'version', d.version,
+				'calendarVersion', d.calendar_version) ORDER BY d.started_at, d.clock_id)
+			FROM proj.deadlines d WHERE d.case_id = c.id), '[]')
+		FROM proj.cases c WHERE c.id = $1`, id)
 	if err != nil {
 		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, scanCase)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CaseRow, error) {
+		var (
+			state, deadlines []byte
+			seq              int64
+			r                CaseRow
+		)
+		if err := row.Scan(&state, &seq, &deadlines); err != nil {
+			return r, err
+		}
+		if err := json.Unmarshal(state, &r.Case); err != nil {
+			return r, err
+		}
+		r.LastSeq = uint64(seq)
+		r.Deadlines = []CaseDeadline{}
+		return r, json.Unmarshal(deadlines, &r.Deadlines)
+	})
 	if err != nil {
 		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
 	}

@@ -100,6 +100,26 @@ type CaseDeadline struct {
 
 // CaseDeadlines reads a case's clocks.
 func CaseDeadlines(ctx context.Context, q eventstore.Querier, caseID string, now time.Time) ([]CaseDeadline, error) {
+	out, err := caseDeadlines(ctx, q, caseID)
+	for i := range out {
+		out[i].Judge(now)
+	}
+	return out, err
+}
+
+// Judge sets whether the deadline was (or is, at now) overdue.
+func (d *CaseDeadline) Judge(now time.Time) {
+	if d.DueAt == nil {
+		return
+	}
+	end := now
+	if d.EndedAt != nil {
+		end = *d.EndedAt
+	}
+	d.Overdue = !d.Suspended && end.After(*d.DueAt)
+}
+
+func caseDeadlines(ctx context.Context, q eventstore.Querier, caseID string) ([]CaseDeadline, error) {
 	rows, err := q.Query(ctx, `SELECT clock_id, kind, round, coalesce(department_id, ''), started_at, due_at, open, suspended,
 			coalesce(outcome, ''), ended_at, coalesce(problem, ''), version, coalesce(calendar_version, '')
 		FROM proj.deadlines WHERE case_id = $1 ORDER BY started_at, clock_id`, caseID)
@@ -110,13 +130,6 @@ func CaseDeadlines(ctx context.Context, q eventstore.Querier, caseID string, now
 		var d CaseDeadline
 		err := r.Scan(&d.ClockID, &d.Kind, &d.Round, &d.DepartmentID, &d.StartedAt, &d.DueAt, &d.Open, &d.Suspended,
 			&d.Outcome, &d.EndedAt, &d.Problem, &d.Version, &d.CalendarVersion)
-		if d.DueAt != nil {
-			end := now
-			if d.EndedAt != nil {
-				end = *d.EndedAt
-			}
-			d.Overdue = !d.Suspended && end.After(*d.DueAt)
-		}
 		return d, err
 	})
 	if err != nil {

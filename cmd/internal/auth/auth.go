@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -71,11 +72,28 @@ func Migrations() eventstore.MigrationSet { return eventstore.EmbeddedMigrations
 type Tokens struct {
 	pool  *pgxpool.Pool
 	clock func() time.Time
+
+	// recent remembers tokens that authenticated, for a second: a busy
+	// client does not cost a database read per request. A revocation here
+	// takes effect at once, on another replica within that second.
+	mu     sync.Mutex
+	recent map[[sha256.Size]byte]cachedPrincipal
 }
+
+// cachedPrincipal is a principal and when it was last read from the store.
+type cachedPrincipal struct {
+	p       Principal
+	expires *time.Time
+	at      time.Time
+}
+
+// cacheFor is how long an authenticated token is trusted without reading
+// the store again.
+const cacheFor = time.Second
 
 // NewTokens returns the token store.
 func NewTokens(pool *pgxpool.Pool, clock func() time.Time) *Tokens {
-	return &Tokens{pool: pool, clock: clock}
+	return &Tokens{pool: pool, clock: clock, recent: map[[sha256.Size]byte]cachedPrincipal{}}
 }
 
 // Spec describes a token to create.
@@ -138,6 +156,13 @@ func (t *Tokens) Authenticate(ctx context.Context, token string) (Principal, err
 		return Principal{}, ErrUnauthenticated
 	}
 	hash := sha256.Sum256([]byte(token))
+	now := t.clock()
+	t.mu.Lock()
+	c, ok := t.recent[hash]
+	t.mu.Unlock()
+	if ok && now.Sub(c.at) < cacheFor && now.Sub(c.at) >= 0 && (c.expires == nil || now.Before(*c.expires)) {
+		return c.p, nil
+	}
 	var (
 		p                Principal
 		stored           []byte
@@ -161,6 +186,12 @@ func (t *Tokens) Authenticate(ctx context.Context, token string) (Principal, err
 	if point != nil {
 		p.PointID = *point
 	}
+	t.mu.Lock()
+	if len(t.recent) > 10000 {
+		clear(t.recent) // many tokens at once: start over rather than grow
+	}
+	t.recent[hash] = cachedPrincipal{p: p, expires: expires, at: now}
+	t.mu.Unlock()
 	return p, nil
 }
 
@@ -173,6 +204,13 @@ func (t *Tokens) Revoke(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("auth: revoke: %w", err)
 	}
+	t.mu.Lock()
+	for h, c := range t.recent {
+		if c.p.TokenID == id {
+			delete(t.recent, h)
+		}
+	}
+	t.mu.Unlock()
 	if tag.RowsAffected() == 0 {
 		return domain.NotFound("id", "no active token %s", id)
 	}

@@ -59,9 +59,15 @@ func (s *Server) caseView(p auth.Principal, row projections.CaseRow) caseView {
 func (s *Server) fullCaseView(ctx context.Context, p auth.Principal, row projections.CaseRow) (caseView, error) {
 	v := s.caseView(p, row)
 	now := s.clock()
-	deadlines, err := s.cases.Deadlines(ctx, row.Case.ID, now)
-	if err != nil {
-		return v, err
+	deadlines := row.Deadlines
+	if deadlines == nil {
+		var err error
+		if deadlines, err = s.cases.Deadlines(ctx, row.Case.ID, now); err != nil {
+			return v, err
+		}
+	}
+	for i := range deadlines {
+		deadlines[i].Judge(now)
 	}
 	lc, err := s.calendars.Current(ctx)
 	if err != nil {
