@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
 )
 
 type fileComplaintRequest struct {
@@ -57,8 +59,13 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p auth.Pr
 		}
 	}
 	filed, err := s.cases.File(r.Context(), meta, cmd)
+	if errors.Is(err, eventstore.ErrNotProjected) {
+		writeJSON(w, http.StatusAccepted, storedView{ID: filed.Case.ID, Position: filed.LastSeq, TrackingCode: filed.TrackingCode,
+			Message: "stored in the log; not yet visible to queries"})
+		return nil
+	}
 	if err != nil {
-		return s.commandAnswer(w, r, p, filed.CaseRow, err, true)
+		return err
 	}
 	// The tracking code is shown once, to whoever registers the complaint,
 	// to pass on to the complainant.

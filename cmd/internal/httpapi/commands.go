@@ -70,28 +70,30 @@ func requestID(r *http.Request) string {
 	return id.String()
 }
 
+// storedView answers a command whose events are stored but not yet
+// visible to queries.
+type storedView struct {
+	ID           string `json:"id"`
+	Position     uint64 `json:"position"`
+	TrackingCode string `json:"trackingCode,omitempty"`
+	Message      string `json:"message"`
+}
+
 // commandAnswer answers a command with the case as it now stands, or, when
 // the read models did not catch up in time, with 202 and the position.
-func (s *Server) commandAnswer(w http.ResponseWriter, r *http.Request, p auth.Principal, row projections.CaseRow, err error, created bool) error {
+func (s *Server) commandAnswer(w http.ResponseWriter, r *http.Request, p auth.Principal, row projections.CaseRow, err error) error {
 	if errors.Is(err, eventstore.ErrNotProjected) {
-		writeJSON(w, http.StatusAccepted, map[string]any{
-			"id": row.Case.ID, "position": row.LastSeq,
-			"message": "stored in the log; not yet visible to queries",
-		})
+		writeJSON(w, http.StatusAccepted, storedView{ID: row.Case.ID, Position: row.LastSeq,
+			Message: "stored in the log; not yet visible to queries"})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		w.Header().Set("Location", "/api/v1/cases/"+row.Case.ID)
-	}
 	v, err := s.fullCaseView(r.Context(), p, row)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, v)
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }

@@ -108,6 +108,9 @@ func (g *schemaGen) responses(rt route) map[string]any {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.doc.response))}}
 	}
 	out := map[string]any{strconv.Itoa(status): ok}
+	if rt.idempotent() {
+		out["202"] = map[string]any{"description": "Stored in the log, not yet visible to queries: read again shortly"}
+	}
 	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	codes := []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	if len(rt.roles) > 0 {

@@ -80,7 +80,7 @@ func (s *Server) shredCase(w http.ResponseWriter, r *http.Request, p auth.Princi
 		return err
 	}
 	row, err := s.cases.Shred(r.Context(), meta, who(r, p), r.PathValue("id"), req.Reason)
-	return s.commandAnswer(w, r, p, row, err, false)
+	return s.commandAnswer(w, r, p, row, err)
 }
 
 // publicCase: GET /api/v1/public/cases/{code}, the complainant's view. An

@@ -113,7 +113,7 @@ func stepHandler[C complaint.Command](s *Server, idField string) func(http.Respo
 			actor.DepartmentID = p.DepartmentID
 		}
 		row, err := s.cases.Do(r.Context(), meta, r.PathValue("id"), command, actor)
-		return s.commandAnswer(w, r, p, row, err, false)
+		return s.commandAnswer(w, r, p, row, err)
 	}
 }
 
