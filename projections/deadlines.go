@@ -349,7 +349,7 @@ func (b *deadlineBatch) calendarEvent(ctx context.Context, e eventstore.Event) e
 	if err != nil {
 		return err
 	}
-	if err := b.load(ctx, `SELECT DISTINCT case_id FROM deadlines WHERE open OR $1::text[] IS NULL`, nil); err != nil {
+	if err := b.load(ctx, `SELECT DISTINCT case_id FROM deadlines WHERE open AND $1::text[] IS NULL`, nil); err != nil {
 		return err
 	}
 	for id, cc := range b.cases {
