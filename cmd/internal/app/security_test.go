@@ -88,7 +88,15 @@ func TestNoPersonalDataReachesDepartments(t *testing.T) {
 		}
 		seen = append(seen, path+" "+out)
 	}
-	for _, id := range []string{private, consented} {
+	// A complaint a monitoring point files itself: which point it is stays
+	// confidential too.
+	point := client{t, w.m.URL, token(t, w.m, auth.Spec{Role: auth.RolePoint, PointID: "mp-zhuge-7731"})}
+	fromPoint := point.do("POST", "/api/v1/cases", map[string]any{"categories": []string{"integrity"}, "title": "监测点反映",
+		"description": "入点检查未登记", "complainant": map[string]any{"name": secrets[0], "phone": secrets[1]}}, http.StatusCreated)["id"].(string)
+	if status, _ := w.dept.as(t).raw("GET", "/api/v1/cases?monitoringPoint=mp-zhuge-7731", nil); status != http.StatusForbidden {
+		t.Fatalf("a department selected cases by monitoring point: %d", status)
+	}
+	for _, id := range []string{private, consented, fromPoint} {
 		step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction"}, "referred")
 		post(id, "/acknowledgements", map[string]any{})
 		post(id, "/responses", map[string]any{"summary": "已核查"})
@@ -102,8 +110,8 @@ func TestNoPersonalDataReachesDepartments(t *testing.T) {
 	get("/api/v1/timeliness")
 	post(private, "/resolution", map[string]any{"outcome": "resolved", "summary": "已退还费用"})
 	for _, s := range seen {
-		if l := leaks(s); len(l) > 0 {
-			t.Fatalf("a department got %v in %.300s", l, s)
+		if l := leaks(s); len(l) > 0 || strings.Contains(s, "mp-zhuge-7731") {
+			t.Fatalf("a department got %v (or the monitoring point) in %.300s", l, s)
 		}
 	}
 	// Disclosure: refused without consent, given with it, and recorded.

@@ -35,6 +35,14 @@ func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
+	if p.Role == auth.RoleDepartment {
+		// A monitoring point's own steps would name who reported.
+		for i, e := range entries {
+			if e.ActorRole == string(auth.RolePoint) {
+				entries[i].Actor = "withheld"
+			}
+		}
+	}
 	writeJSON(w, http.StatusOK, timelineView{CaseID: id, Events: entries})
 	return nil
 }
@@ -49,6 +57,10 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, p auth.Princi
 	case auth.RoleDepartment:
 		if f.DepartmentID != "" && f.DepartmentID != p.DepartmentID {
 			return domain.Forbidden("a department lists only its own cases")
+		}
+		if f.MonitoringPointID != "" {
+			// Which monitoring point reported is confidential (监测点反映的问题要保密).
+			return domain.Forbidden("a department cannot select cases by monitoring point")
 		}
 		f.DepartmentID = p.DepartmentID
 	case auth.RolePoint:

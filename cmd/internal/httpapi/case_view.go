@@ -43,6 +43,11 @@ func (s *Server) caseView(p auth.Principal, row projections.CaseRow) caseView {
 	v.Complainant = complainantView{Anonymous: c.Complainant.Anonymous, ConsentToDisclose: c.Complainant.ConsentToDisclose,
 		Removed: c.PersonalDataRemoved}
 	v.Complainant.Disclosable = !c.PersonalDataRemoved && !c.Complainant.Anonymous && mayReadComplainant(p, c)
+	if p.Role == auth.RoleDepartment && !c.Complainant.ConsentToDisclose {
+		// Which monitoring point reported is confidential too: the point is
+		// often the complainant's own enterprise or community.
+		v.Case.MonitoringPointID = ""
+	}
 	for _, step := range complaint.NextSteps(c.Status) {
 		if !slices.Contains(stepRoles[step], p.Role) {
 			continue
