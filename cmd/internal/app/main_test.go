@@ -120,7 +120,7 @@ func worldOf(t *testing.T, m *app.Main) *world {
 	w := &world{
 		m:          m,
 		admin:      client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleAdmin})},
-		handler:    client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleHandler})},
+		handler:    client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleHandler, Name: "intake desk"})},
 		supervisor: client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleSupervisor})},
 		dept:       client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "city-construction"})},
 		other:      client{t, m.URL, token(t, m, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "tax-bureau"})},
@@ -234,6 +234,9 @@ func TestLifecyclePaths(t *testing.T) {
 			}
 			if e := events[4].(map[string]any); e["actorRole"] != "department" || e["summary"] == "" {
 				t.Fatalf("resolution entry: %v", e)
+			}
+			if e := events[0].(map[string]any); e["actorName"] != "intake desk" {
+				t.Fatalf("filing entry: %v", e)
 			}
 		})
 		t.Run("returned and re-referred", func(t *testing.T) {

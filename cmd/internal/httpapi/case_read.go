@@ -39,7 +39,7 @@ func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, p auth.Princ
 		// A monitoring point's own steps would name who reported.
 		for i, e := range entries {
 			if e.ActorRole == string(auth.RolePoint) {
-				entries[i].Actor = "withheld"
+				entries[i].Actor, entries[i].ActorName = "withheld", ""
 			}
 		}
 	}
