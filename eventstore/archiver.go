@@ -406,11 +406,32 @@ func (a *Archiver) sequence(ctx context.Context, cur *cursor, msgs []jetstream.M
 			out = append(out, archived{Event: ev, meta: meta, prevHash: cur.hash, hash: hash})
 			cur.seq, cur.hash = seq, hash
 		default:
-			return nil, fmt.Errorf("%w: gap in the log: expected sequence %d, got %d", ErrArchiveStopped, cur.seq+1, seq)
+			return nil, a.skipped(ctx, cur.seq+1, seq)
 		}
 	}
 	return out, nil
 }
+
+// skipped explains a delivery that jumped from want to got. Messages in
+// flight when a NATS node fails can be lost on the way and would only be
+// redelivered after the ack wait, behind later ones: when the stream holds
+// want, the archiver starts over from it (nothing of the batch is acked).
+// Only a sequence the stream does not hold is a gap that stops it.
+func (a *Archiver) skipped(ctx context.Context, want, got uint64) error {
+	held, err := a.log.Holds(ctx, want)
+	if err != nil {
+		return fmt.Errorf("delivery jumped from %d to %d; checking the stream: %w", want, got, err)
+	}
+	if held {
+		return fmt.Errorf("%w: expected sequence %d, got %d; resuming from %d", errDeliverySkipped, want, got, want)
+	}
+	return fmt.Errorf("%w: gap in the log: expected sequence %d, got %d, and the stream does not hold %d",
+		ErrArchiveStopped, want, got, want)
+}
+
+// errDeliverySkipped: the consumer delivered past a sequence the stream
+// holds; the archiver recreates it from the archive's position.
+var errDeliverySkipped = errors.New("eventstore: the consumer skipped messages")
 
 func (a *Archiver) checkRedelivery(ctx context.Context, ev Event, meta []byte) error {
 	var prev, hash []byte

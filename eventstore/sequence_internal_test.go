@@ -12,8 +12,10 @@ import (
 	"github.com/watchpost/watchpost/eventstore/testenv"
 )
 
-// TestSequenceChecks: a redelivered sequence must match what is archived,
-// and a sequence past the next one is a gap; both stop the archiver.
+// TestSequenceChecks: a redelivered sequence must match what is archived;
+// a delivery that jumps past a sequence the stream holds restarts the
+// consumer, and one the stream does not hold is a gap. A mismatch and a gap
+// stop the archiver.
 func TestSequenceChecks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -54,9 +56,17 @@ func TestSequenceChecks(t *testing.T) {
 	if again, err := a.sequence(ctx, &cur, msgs); err != nil || len(again) != 0 {
 		t.Fatalf("redelivery: %d new events, %v", len(again), err)
 	}
-	// A gap: the next message is not cur+1.
-	gapCur := cursor{}
-	if _, err := a.sequence(ctx, &gapCur, msgs[1:]); !errors.Is(err, ErrArchiveStopped) {
+	// A jump: the next message is not cur+1, but the stream holds cur+1
+	// (it was lost on the way): start over, do not stop.
+	jumpCur := cursor{}
+	if _, err := a.sequence(ctx, &jumpCur, msgs[1:]); !errors.Is(err, errDeliverySkipped) || errors.Is(err, ErrArchiveStopped) {
+		t.Fatalf("jump: %v, want errDeliverySkipped", err)
+	}
+	if jumpCur.seq != 0 {
+		t.Fatalf("a jump moved the cursor to %d", jumpCur.seq)
+	}
+	// A gap: the stream does not hold the sequence that should come next.
+	if err := a.skipped(ctx, 10, 11); !errors.Is(err, ErrArchiveStopped) {
 		t.Fatalf("gap: %v, want ErrArchiveStopped", err)
 	}
 	// Redelivered with content that differs from the archive.
