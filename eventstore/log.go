@@ -48,6 +48,9 @@ type LogConfig struct {
 	// of an append whose outcome is unknown.
 	AttemptTimeout time.Duration
 	RetryFor       time.Duration
+	// StartupWait bounds how long OpenLog waits for JetStream to become
+	// available (a cluster still electing its leaders); default 1 minute.
+	StartupWait time.Duration
 }
 
 func (c LogConfig) withDefaults() LogConfig {
@@ -65,6 +68,9 @@ func (c LogConfig) withDefaults() LogConfig {
 	}
 	if c.RetryFor == 0 {
 		c.RetryFor = 10 * time.Second
+	}
+	if c.StartupWait == 0 {
+		c.StartupWait = time.Minute
 	}
 	return c
 }
@@ -88,23 +94,9 @@ func OpenLog(ctx context.Context, nc *nats.Conn, cfg LogConfig, logger *slog.Log
 	if err != nil {
 		return nil, fmt.Errorf("eventstore: jetstream: %w", err)
 	}
-	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        cfg.Stream,
-		Description: "Watchpost domain events, one subject per aggregate",
-		Subjects:    []string{SubjectRoot + ".>"},
-		Storage:     jetstream.FileStorage,
-		Retention:   jetstream.LimitsPolicy,
-		Discard:     jetstream.DiscardNew,
-		Replicas:    cfg.Replicas,
-		Duplicates:  cfg.Duplicates,
-		AllowDirect: true,
-		// Events are immutable: no deletes, no purges, no rollups.
-		DenyDelete:         true,
-		DenyPurge:          true,
-		AllowAtomicPublish: true,
-	})
+	st, err := openStream(ctx, js, cfg, logger)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: create stream %s: %w", cfg.Stream, err)
+		return nil, err
 	}
 	l := &Log{
 		js: js, stream: st, cfg: cfg, logger: logger, direct: newDirectGetter(nc, cfg.Stream),
@@ -120,6 +112,92 @@ func OpenLog(ctx context.Context, nc *nats.Conn, cfg LogConfig, logger *slog.Log
 		}
 	}
 	return l, nil
+}
+
+// openStream creates or updates the stream and waits until it has a
+// leader, retrying while JetStream is not yet available (a cluster that is
+// still forming, a stream leader being elected) for at most
+// cfg.StartupWait.
+func openStream(ctx context.Context, js jetstream.JetStream, cfg LogConfig, logger *slog.Logger) (jetstream.Stream, error) {
+	sc := jetstream.StreamConfig{
+		Name:        cfg.Stream,
+		Description: "Watchpost domain events, one subject per aggregate",
+		Subjects:    []string{SubjectRoot + ".>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		Discard:     jetstream.DiscardNew,
+		Replicas:    cfg.Replicas,
+		Duplicates:  cfg.Duplicates,
+		AllowDirect: true,
+		// Events are immutable: no deletes, no purges, no rollups.
+		DenyDelete:         true,
+		DenyPurge:          true,
+		AllowAtomicPublish: true,
+	}
+	deadline := time.Now().Add(cfg.StartupWait)
+	pause := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		st, err := tryOpenStream(ctx, js, sc)
+		if err == nil {
+			return st, nil
+		}
+		if !startupTransient(err) || time.Now().Add(pause).After(deadline) {
+			return nil, fmt.Errorf("eventstore: create stream %s: %w", cfg.Stream, err)
+		}
+		if logger != nil {
+			logger.Warn("waiting for JetStream", "stream", cfg.Stream, "attempt", attempt, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("eventstore: create stream %s: %w (last error: %w)", cfg.Stream, ctx.Err(), err)
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 2*time.Second)
+	}
+}
+
+// errNoStreamLeader reports a replicated stream that has no leader yet.
+var errNoStreamLeader = errors.New("the stream has no leader yet")
+
+func tryOpenStream(ctx context.Context, js jetstream.JetStream, sc jetstream.StreamConfig) (jetstream.Stream, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := js.CreateOrUpdateStream(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if info.Cluster != nil && sc.Replicas > 1 && info.Cluster.Leader == "" {
+		return nil, errNoStreamLeader
+	}
+	return st, nil
+}
+
+// startupTransient tells the errors of a JetStream that is not available
+// yet from those that waiting does not cure (a stream configured
+// differently, bad credentials).
+func startupTransient(err error) bool {
+	if errors.Is(err, errNoStreamLeader) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrConnectionReconnecting) ||
+		errors.Is(err, nats.ErrDisconnected) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode {
+		case 10005, // no suitable peers for placement (peers not yet known)
+			10008, // JetStream system temporarily unavailable
+			10009, // cluster can not handle the request (no meta leader)
+			10023, // insufficient resources (peers not yet known)
+			10118: // stream is offline
+			return true
+		}
+	}
+	return false
 }
 
 // Connected reports whether the connection to NATS is up.
@@ -143,6 +221,19 @@ func (l *Log) LastSeq(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("%w: stream info: %w", ErrUnavailable, err)
 	}
 	return info.State.LastSeq, nil
+}
+
+// Holds reports whether the stream holds the message with sequence seq.
+func (l *Log) Holds(ctx context.Context, seq uint64) (bool, error) {
+	_, err := l.stream.GetMsg(ctx, seq)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		return false, nil
+	default:
+		return false, fmt.Errorf("%w: get sequence %d: %w", ErrUnavailable, seq, err)
+	}
 }
 
 // Subject is the subject of an aggregate's events.

@@ -197,7 +197,8 @@ func TestClusterNodeKilled(t *testing.T) {
 	for _, p := range ports {
 		waitTCP(t, p, 10*time.Second)
 	}
-	time.Sleep(2 * time.Second) // the cluster forms and elects its meta leader
+	// No wait for the cluster to elect its leaders: the server waits for
+	// JetStream to become available itself.
 	s := newService(t, data, strings.Join(urls, ","), "", "WATCHPOST_STREAM_REPLICAS=3")
 	s.start()
 	l := setupPeople(t, s)

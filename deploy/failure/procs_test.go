@@ -87,7 +87,7 @@ func (p *proc) start() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	logf, err := os.OpenFile(filepath.Join(os.TempDir(), "wpfail-"+p.name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logf, err := os.OpenFile(p.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -95,16 +95,18 @@ func (p *proc) start() {
 	if err := p.cmd.Start(); err != nil {
 		p.t.Fatalf("start %s: %v", p.name, err)
 	}
-	p.out = make(chan string, 100)
+	out := make(chan string, 100)
+	p.out = out
 	go func() {
 		s := bufio.NewScanner(stdout)
 		for s.Scan() {
 			select {
-			case p.out <- s.Text():
+			case out <- s.Text():
 			default:
 			}
 		}
 		logf.Close()
+		close(out)
 	}()
 }
 
@@ -115,16 +117,35 @@ func (p *proc) waitLine(prefix string, within time.Duration) string {
 	deadline := time.After(within)
 	for {
 		select {
-		case line := <-p.out:
+		case line, ok := <-p.out:
+			if !ok {
+				p.t.Fatalf("%s ended before printing %q; its log ends with:\n%s", p.name, prefix, p.logTail())
+				return ""
+			}
 			if v, ok := strings.CutPrefix(line, prefix); ok {
 				return v
 			}
 		case <-deadline:
-			p.t.Fatalf("%s did not print %q within %s (see %s)", p.name, prefix, within,
-				filepath.Join(os.TempDir(), "wpfail-"+p.name+".log"))
+			p.t.Fatalf("%s did not print %q within %s; its log ends with:\n%s", p.name, prefix, within, p.logTail())
 			return ""
 		}
 	}
+}
+
+// logPath is where the process's standard error goes.
+func (p *proc) logPath() string { return filepath.Join(os.TempDir(), "wpfail-"+p.name+".log") }
+
+// logTail is the end of the process's log, for a failure message.
+func (p *proc) logTail() string {
+	b, err := os.ReadFile(p.logPath())
+	if err != nil {
+		return err.Error()
+	}
+	const most = 4000
+	if len(b) > most {
+		b = b[len(b)-most:]
+	}
+	return string(b)
 }
 
 // stop asks the process to end and waits for it.
