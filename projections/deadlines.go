@@ -70,6 +70,9 @@ func (d Deadlines) calendarAt(ctx context.Context, tx pgx.Tx) (*calendar.Calenda
 // Name implements Projection.
 func (Deadlines) Name() string { return "deadlines" }
 
+// Reads implements Reader: the deadlines read the loaded schedules.
+func (Deadlines) Reads() []string { return []string{CalendarYears{}.Name()} }
+
 // clockRow is a row of proj.deadlines.
 type clockRow struct {
 	clockID, kind, department string

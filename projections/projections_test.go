@@ -253,9 +253,14 @@ func TestRebuildEqualsLive(t *testing.T) {
 	if _, err := f.pool.Exec(ctx, `UPDATE proj.cases SET status = 'forged' WHERE id = 'case-001'`); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = projections.Rebuild(ctx, f.pool, f.set, projections.RebuildOptions{})
+	// In batches of 7 events, so that several batches pass through the
+	// lanes that replay side by side.
+	rep, err = projections.Rebuild(ctx, f.pool, f.set, projections.RebuildOptions{Batch: 7})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.Events != int(last) {
+		t.Fatalf("replayed %d events in batches of 7, want %d", rep.Events, last)
 	}
 	cases := rep.Tables[slices.IndexFunc(rep.Tables, func(d projections.TableDiff) bool { return d.Table == "cases" })]
 	if rep.Differences() != 2 || cases.OnlyLive != 1 || cases.OnlyRebuilt != 1 {

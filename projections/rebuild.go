@@ -11,13 +11,14 @@ import (
 )
 
 // rebuildBatch is how many archived events a rebuild applies per
-// transaction.
+// transaction unless told otherwise.
 const rebuildBatch = 20000
 
 // RebuildOptions choose what a rebuild does with its result.
 type RebuildOptions struct {
-	Swap bool // replace the live tables with the rebuilt ones
-	Keep bool // keep the rebuilt tables in schema proj_rebuild for inspection
+	Swap  bool // replace the live tables with the rebuilt ones
+	Keep  bool // keep the rebuilt tables in schema proj_rebuild for inspection
+	Batch int  // events per transaction; default 20,000
 }
 
 // Report is the outcome of a rebuild.
@@ -54,6 +55,9 @@ func (r Report) Differences() int {
 // write lock that the archiver and the runners take.
 func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOptions) (Report, error) {
 	var rep Report
+	if opt.Batch <= 0 {
+		opt.Batch = rebuildBatch
+	}
 	tables, err := liveTables(ctx, pool)
 	if err != nil {
 		return rep, err
@@ -77,16 +81,11 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 		return rep, err
 	}
 	done := replayed{async: map[string]uint64{}}
-	for {
-		n, err := replayStep(ctx, pool, set, target, &done)
-		if err != nil {
-			return rep, err
-		}
-		rep.Events += n
-		if n == 0 {
-			break
-		}
+	n, err := replayLanes(ctx, pool, set, target, &done, opt.Batch)
+	if err != nil {
+		return rep, fmt.Errorf("projections: rebuild: %w", err)
 	}
+	rep.Events += n
 
 	// Catch up to the positions at this instant while writers wait, compare,
 	// and swap if asked.
@@ -99,7 +98,7 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 			return err
 		}
 		for {
-			n, err := replayInto(ctx, tx, set, final, &done)
+			n, err := replayInto(ctx, tx, set, final, &done, opt.Batch)
 			if err != nil {
 				return err
 			}
@@ -224,27 +223,17 @@ func positions(ctx context.Context, q eventstore.Querier, set Set) (target, erro
 	return t, nil
 }
 
-func replayStep(ctx context.Context, pool *pgxpool.Pool, set Set, to target, done *replayed) (int, error) {
-	var n int
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		var err error
-		n, err = replayInto(ctx, tx, set, to, done)
-		return err
-	})
-	return n, err
-}
-
 // replayInto applies the next batch of archived events to the rebuilt
 // tables: all of them to the inline projections, and to each asynchronous
 // projection those up to its target checkpoint.
-func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replayed) (int, error) {
+func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replayed, batch int) (int, error) {
 	if done.archive >= to.archive {
 		return 0, nil
 	}
 	if err := setSearchPath(ctx, tx, rebuildSchema); err != nil {
 		return 0, err
 	}
-	events, err := eventstore.ReadArchive(ctx, tx, done.archive, to.archive, rebuildBatch)
+	events, err := eventstore.ReadArchive(ctx, tx, done.archive, to.archive, batch)
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
