@@ -27,6 +27,10 @@ const databaseName = "watchpost"
 // existing name.
 const duplicateDatabase = "42P04"
 
+// cannotConnectNow is PostgreSQL's SQLSTATE for a server that is starting
+// up or shutting down.
+const cannotConnectNow = "57P03"
+
 // Env is the open connections every subcommand works with.
 type Env struct {
 	cfg  Config
@@ -89,28 +93,45 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 }
 
 // privateDatabase returns the URL of the development cluster under the data
-// directory, attaching to it when another process runs it.
+// directory, attaching to it when another process runs it. A cluster still
+// shutting down (its server just crashed) or starting up is waited for.
 func (e *Env) privateDatabase(ctx context.Context) (string, error) {
 	dir := filepath.Join(e.cfg.DataDir, "postgres")
 	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
-	c, running, err := pgcluster.Attach(dir)
-	if err != nil {
-		return "", err
-	}
-	if !running {
-		c, err = pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Logger: e.cfg.Logger, Durable: true})
+	deadline, warned := time.Now().Add(time.Minute), false
+	for {
+		c, running, err := pgcluster.Attach(dir)
 		if err != nil {
 			return "", err
 		}
-		e.cluster = c
+		if !running {
+			c, err = pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Logger: e.cfg.Logger, Durable: true})
+			if err != nil {
+				return "", err
+			}
+			e.cluster = c
+		}
+		var pgErr *pgconn.PgError
+		err = c.CreateDatabase(ctx, databaseName)
+		switch {
+		case err == nil, errors.As(err, &pgErr) && pgErr.Code == duplicateDatabase:
+			return c.URL(databaseName), nil
+		case running && errors.As(err, &pgErr) && pgErr.Code == cannotConnectNow && time.Now().Before(deadline):
+			if !warned {
+				e.cfg.Logger.Warn("the development PostgreSQL is shutting down or starting up; waiting", "dir", dir)
+				warned = true
+			}
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(500 * time.Millisecond):
+			}
+		default:
+			return "", err
+		}
 	}
-	var pgErr *pgconn.PgError
-	if err := c.CreateDatabase(ctx, databaseName); err != nil && !(errors.As(err, &pgErr) && pgErr.Code == duplicateDatabase) {
-		return "", err
-	}
-	return c.URL(databaseName), nil
 }
 
 // OpenLog connects to NATS (starting the embedded server when none is
