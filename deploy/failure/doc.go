@@ -4,5 +4,6 @@
 // command the server acknowledged must have its events exactly once in the
 // stream and in the archive, nothing may be half-applied, the read models
 // must equal a rebuild, and while a dependency was down the API must have
-// answered 503 quickly.
+// answered 503 quickly. Escalation steps that fall due while the server is
+// killed are raised exactly once, with the instant they fell due.
 package failure

@@ -15,16 +15,19 @@ import (
 
 // bin holds the binaries the tests run, built once per test binary.
 var bin struct {
-	watchpost, natsServer string
+	watchpost, natsServer, bench string
 }
 
-// buildBinaries builds the server and a NATS server from the module.
+// buildBinaries builds the server, the benchmark (whose server runs with a
+// moved clock) and a NATS server from the module.
 func buildBinaries(dir string) error {
 	bin.watchpost = filepath.Join(dir, "watchpost")
 	bin.natsServer = filepath.Join(dir, "nats-server")
+	bin.bench = filepath.Join(dir, "watchpost-bench")
 	for _, b := range []struct{ out, pkg string }{
 		{bin.watchpost, "github.com/watchpost/watchpost/cmd/watchpost"},
 		{bin.natsServer, "github.com/nats-io/nats-server/v2"},
+		{bin.bench, "github.com/watchpost/watchpost/cmd/watchpost-bench"},
 	} {
 		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
 		cmd.Stderr = os.Stderr
