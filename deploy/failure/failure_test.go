@@ -52,7 +52,12 @@ func underLoad(t *testing.T, l *load, fail func()) {
 		defer close(done)
 		l.run(ctx, 6)
 	}()
+	// The failure strikes a load in full swing: after two seconds and at
+	// least 50 acknowledged commands (or 30 seconds on a slow machine).
 	time.Sleep(2 * time.Second)
+	for start := time.Now(); l.acknowledged() < 50 && time.Since(start) < 30*time.Second; {
+		time.Sleep(100 * time.Millisecond)
+	}
 	fail()
 	time.Sleep(2 * time.Second)
 	cancel()

@@ -194,6 +194,13 @@ func (l *load) attempt(ctx context.Context, c command) (string, time.Duration, e
 	return c.caseID, took, err
 }
 
+// acknowledged counts the commands acknowledged so far.
+func (l *load) acknowledged() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.acked)
+}
+
 // send sends one command and records the outcome.
 func (l *load) send(ctx context.Context, c command) (string, bool) {
 	id, took, err := l.attempt(ctx, c)
