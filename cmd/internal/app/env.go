@@ -118,7 +118,10 @@ func (e *Env) privateDatabase(ctx context.Context) (string, error) {
 		switch {
 		case err == nil, errors.As(err, &pgErr) && pgErr.Code == duplicateDatabase:
 			return c.URL(databaseName), nil
-		case running && errors.As(err, &pgErr) && pgErr.Code == cannotConnectNow && time.Now().Before(deadline):
+		case running && (!errors.As(err, &pgErr) || pgErr.Code == cannotConnectNow) && time.Now().Before(deadline):
+			// Attached to a cluster that refuses connections for now or
+			// drops them (it is going down): try again, and start one of
+			// our own once it has stopped.
 			if !warned {
 				e.cfg.Logger.Warn("the development PostgreSQL is shutting down or starting up; waiting", "dir", dir)
 				warned = true
