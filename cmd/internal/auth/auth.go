@@ -230,6 +230,30 @@ type Info struct {
 	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
 }
 
+// Names returns the names of the tokens among ids that have one; ids that
+// are not token ids are ignored.
+func (t *Tokens) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	var tokenIDs []string
+	for _, id := range ids {
+		if _, err := uuid.Parse(id); err == nil {
+			tokenIDs = append(tokenIDs, id)
+		}
+	}
+	names := map[string]string{}
+	if len(tokenIDs) == 0 {
+		return names, nil
+	}
+	rows, err := t.pool.Query(ctx, `SELECT id::text, name FROM api_tokens WHERE id = ANY($1::uuid[]) AND name <> ''`, tokenIDs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: auth: names: %w", eventstore.ErrUnavailable, err)
+	}
+	var id, name string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { names[id] = name; return nil }); err != nil {
+		return nil, fmt.Errorf("%w: auth: names: %w", eventstore.ErrUnavailable, err)
+	}
+	return names, nil
+}
+
 // List returns every token, newest first.
 func (t *Tokens) List(ctx context.Context) ([]Info, error) {
 	rows, err := t.pool.Query(ctx, `SELECT id::text, role, coalesce(department_id, ''), coalesce(point_id, ''), name,

@@ -319,36 +319,5 @@ func (s *Service) Timeline(ctx context.Context, id string) ([]Entry, error) {
 		out[i] = Entry{Seq: e.Seq, Type: e.Type, At: e.OccurredAt, RecordedAt: e.RecordedAt,
 			Actor: e.Meta.Actor, ActorRole: e.Meta.ActorRole, Summary: complaint.Summary(de, tax)}
 	}
-	return out, s.nameActors(ctx, out)
-}
-
-// nameActors gives the entries whose actor is a token the token's name.
-func (s *Service) nameActors(ctx context.Context, entries []Entry) error {
-	var ids []string
-	for _, e := range entries {
-		if _, err := uuid.Parse(e.Actor); err == nil {
-			ids = append(ids, e.Actor)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT id::text, name FROM api_tokens WHERE id = ANY($1::uuid[]) AND name <> ''`, ids)
-	if err != nil {
-		return fmt.Errorf("%w: %w", eventstore.ErrUnavailable, err)
-	}
-	names := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return err
-		}
-		names[id] = name
-	}
-	rows.Close()
-	for i := range entries {
-		entries[i].ActorName = names[entries[i].Actor]
-	}
-	return rows.Err()
+	return out, nil
 }

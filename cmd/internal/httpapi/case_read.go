@@ -35,6 +35,17 @@ func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
+	actors := make([]string, len(entries))
+	for i, e := range entries {
+		actors[i] = e.Actor
+	}
+	names, err := s.tokens.Names(r.Context(), actors)
+	if err != nil {
+		return err
+	}
+	for i, e := range entries {
+		entries[i].ActorName = names[e.Actor]
+	}
 	if p.Role == auth.RoleDepartment {
 		// A monitoring point's own steps would name who reported.
 		for i, e := range entries {
