@@ -82,7 +82,7 @@ func startTarget(ctx context.Context, s *settings, token, natsURL, dbURL string,
 			}
 		}
 		if dbURL != "" {
-			if t.pool, err = newPool(ctx, dbURL); err != nil {
+			if t.pool, err = app.NewPool(ctx, dbURL); err != nil {
 				return nil, err
 			}
 		}
@@ -157,7 +157,7 @@ func startTarget(ctx context.Context, s *settings, token, natsURL, dbURL string,
 		t.close()
 		return nil, fmt.Errorf("reach the server's PostgreSQL: %v", err)
 	}
-	if t.pool, err = newPool(ctx, c.URL("watchpost")); err != nil {
+	if t.pool, err = app.NewPool(ctx, c.URL("watchpost")); err != nil {
 		t.close()
 		return nil, err
 	}
@@ -213,15 +213,4 @@ func runChild(args []string) error {
 	}
 	m.Close()
 	return nil
-}
-
-// newPool opens a pool with room for the rebuild's lanes beside the
-// measurements.
-func newPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, err
-	}
-	cfg.MaxConns = max(cfg.MaxConns, 16)
-	return pgxpool.NewWithConfig(ctx, cfg)
 }

@@ -60,22 +60,10 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		}
 		e.DevDatabase = true
 	}
-	pcfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
+	var err error
+	if e.Pool, err = NewPool(ctx, url); err != nil {
 		e.Close()
-		return nil, fmt.Errorf("database URL: %w", err)
-	}
-	pcfg.ConnConfig.RuntimeParams["application_name"] = "watchpost"
-	if pcfg.ConnConfig.ConnectTimeout == 0 || pcfg.ConnConfig.ConnectTimeout > 2*time.Second {
-		// With PostgreSQL down, answer 503 quickly rather than hang.
-		pcfg.ConnConfig.ConnectTimeout = 2 * time.Second
-	}
-	if pcfg.MaxConns < 16 {
-		pcfg.MaxConns = 16
-	}
-	if e.Pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
-		e.Close()
-		return nil, fmt.Errorf("database: %w", err)
+		return nil, err
 	}
 	if err := e.Pool.Ping(ctx); err != nil {
 		e.Close()
@@ -90,6 +78,27 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		cfg.Logger.Info("migration applied", "migration", m)
 	}
 	return e, nil
+}
+
+// NewPool opens a connection pool to url the way the service uses one: a
+// short connect timeout (with PostgreSQL down, answer 503 quickly rather
+// than hang) and at least 16 connections (a rebuild replays its lanes side
+// by side).
+func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	pcfg.ConnConfig.RuntimeParams["application_name"] = "watchpost"
+	if pcfg.ConnConfig.ConnectTimeout == 0 || pcfg.ConnConfig.ConnectTimeout > 2*time.Second {
+		pcfg.ConnConfig.ConnectTimeout = 2 * time.Second
+	}
+	pcfg.MaxConns = max(pcfg.MaxConns, 16)
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return pool, nil
 }
 
 // privateDatabase returns the URL of the development cluster under the data
