@@ -224,38 +224,17 @@ func positions(ctx context.Context, q eventstore.Querier, set Set) (target, erro
 }
 
 // replayInto applies the next batch of archived events to the rebuilt
-// tables: all of them to the inline projections, and to each asynchronous
-// projection those up to its target checkpoint.
+// tables, every projection in one transaction (one lane of them all).
 func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replayed, batch int) (int, error) {
 	if done.archive >= to.archive {
 		return 0, nil
-	}
-	if err := setSearchPath(ctx, tx, rebuildSchema); err != nil {
-		return 0, err
 	}
 	events, err := eventstore.ReadArchive(ctx, tx, done.archive, to.archive, batch)
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	for _, p := range set.Inline {
-		if err := p.Apply(ctx, tx, events); err != nil {
-			return 0, fmt.Errorf("%s: %w", p.Name(), err)
-		}
-	}
-	for _, p := range set.Async {
-		var upTo []eventstore.Event
-		for _, e := range events {
-			if e.Seq > done.async[p.Name()] && e.Seq <= to.async[p.Name()] {
-				upTo = append(upTo, e)
-			}
-		}
-		if len(upTo) == 0 {
-			continue
-		}
-		if err := p.Apply(ctx, tx, upTo); err != nil {
-			return 0, fmt.Errorf("%s: %w", p.Name(), err)
-		}
-		done.async[p.Name()] = upTo[len(upTo)-1].Seq
+	if err := (lane{members: members(set)}).apply(ctx, tx, events, to, done.async); err != nil {
+		return 0, err
 	}
 	done.archive = events[len(events)-1].Seq
 	return len(events), nil

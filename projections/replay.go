@@ -29,9 +29,8 @@ type member struct {
 	async bool
 }
 
-// lanes groups the set's projections: those that read each other share a
-// lane, every other projection has one of its own.
-func lanes(set Set) []lane {
+// members lists the set's projections, the inline ones first.
+func members(set Set) []member {
 	var all []member
 	for _, p := range set.Inline {
 		all = append(all, member{p: p})
@@ -39,6 +38,13 @@ func lanes(set Set) []lane {
 	for _, p := range set.Async {
 		all = append(all, member{p: p, async: true})
 	}
+	return all
+}
+
+// lanes groups the set's projections: those that read each other share a
+// lane, every other projection has one of its own.
+func lanes(set Set) []lane {
+	all := members(set)
 	group := make([]int, len(all)) // union-find over the members
 	for i := range group {
 		group[i] = i
