@@ -40,7 +40,7 @@ func TestEscalationServerKilled(t *testing.T) {
 
 	// Tuesday evening on the server's clock: file and refer the cases.
 	s := clockServer(t, data, time.Until(midnight.Add(-30*time.Minute)))
-	s.startBench()
+	s.start()
 	l := setupPeople(t, s)
 	ctx := context.Background()
 	for i := range cases {
@@ -48,9 +48,7 @@ func TestEscalationServerKilled(t *testing.T) {
 			ID string `json:"id"`
 		}
 		key := fmt.Sprintf("esc-%d", i)
-		if _, _, err := call(ctx, "POST", s.url+"/api/v1/cases", l.handler, key+"-file", map[string]any{
-			"channel": "web", "categories": []string{"efficiency"}, "title": "escalation test " + key,
-			"description": "a permit waits", "complainant": map[string]any{"anonymous": true}}, &filed); err != nil {
+		if _, _, err := call(ctx, "POST", s.url+"/api/v1/cases", l.handler, key+"-file", filing("escalation test "+key), &filed); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := call(ctx, "POST", s.url+"/api/v1/cases/"+filed.ID+"/referrals", l.handler, key+"-refer",
@@ -65,14 +63,14 @@ func TestEscalationServerKilled(t *testing.T) {
 	// clock.
 	offset := time.Until(midnight.Add(-4 * time.Second))
 	s = clockServer(t, data, offset)
-	s.startBench()
+	s.start()
 	pool := openPool(t, data)
 	killAt := midnight.Add(100 * time.Millisecond).Add(-offset)
 	time.Sleep(time.Until(killAt))
 	raisedBefore := countApproaching(t, pool)
 	pool.Close()
 	s.proc.kill()
-	s.startBench()
+	s.start()
 	pool = openPool(t, data)
 	defer pool.Close()
 
@@ -108,13 +106,6 @@ func TestEscalationServerKilled(t *testing.T) {
 	if out, err := s.cli("verify"); err != nil {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
-}
-
-// startBench starts the benchmark's server and reads its address.
-func (s *service) startBench() {
-	s.t.Helper()
-	s.proc.start()
-	s.url = s.proc.waitLine("url: ", 90*time.Second)
 }
 
 // openPool connects to the development PostgreSQL under data.

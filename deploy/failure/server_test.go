@@ -44,10 +44,17 @@ func newService(t *testing.T, data, natsURL, dbURL string, extraEnv ...string) *
 	return s
 }
 
+// start starts the server and reads the address it prints.
 func (s *service) start() {
 	s.t.Helper()
 	s.proc.start()
-	s.proc.waitLine("url: ", 90*time.Second)
+	s.url = s.proc.waitLine("url: ", 90*time.Second)
+}
+
+// filing is the body of an anonymous complaint with a title.
+func filing(title string) map[string]any {
+	return map[string]any{"channel": "web", "categories": []string{"efficiency"}, "title": title,
+		"description": "a permit waits", "complainant": map[string]any{"anonymous": true}}
 }
 
 // cli runs a watchpost command with the service's configuration.
@@ -151,8 +158,7 @@ func (l *load) run(ctx context.Context, workers int) {
 func (l *load) lifecycle(ctx context.Context, w, i int) {
 	key := fmt.Sprintf("w%d-c%d", w, i)
 	file := command{path: "/api/v1/cases", key: key + "-file", token: l.handler, want: 201, event: "ComplaintFiled",
-		body: map[string]any{"channel": "web", "categories": []string{"efficiency"}, "title": "failure test " + key,
-			"description": "a permit waits", "complainant": map[string]any{"anonymous": true}}}
+		body: filing("failure test " + key)}
 	id, ok := l.send(ctx, file)
 	if !ok {
 		pause(ctx) // a user whose request failed waits a little before the next
@@ -252,8 +258,7 @@ func probe(ctx context.Context, url, token string) (slowest time.Duration, statu
 	statuses = map[int]int{}
 	for i := 0; ctx.Err() == nil; i++ {
 		status, took, _ := call(context.Background(), "POST", url+"/api/v1/cases", token, fmt.Sprintf("probe-%d-%d", time.Now().UnixNano(), i),
-			map[string]any{"channel": "web", "categories": []string{"efficiency"}, "title": "probe", "description": "probe",
-				"complainant": map[string]any{"anonymous": true}}, nil)
+			filing("probe"), nil)
 		statuses[status]++
 		slowest = max(slowest, took)
 		time.Sleep(100 * time.Millisecond)
