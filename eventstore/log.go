@@ -166,11 +166,8 @@ func tryOpenStream(ctx context.Context, js jetstream.JetStream, sc jetstream.Str
 	if err != nil {
 		return nil, err
 	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if info.Cluster != nil && sc.Replicas > 1 && info.Cluster.Leader == "" {
+	// The answer to the create or update carries the stream's state.
+	if info := st.CachedInfo(); info.Cluster != nil && sc.Replicas > 1 && info.Cluster.Leader == "" {
 		return nil, errNoStreamLeader
 	}
 	return st, nil
