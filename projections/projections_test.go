@@ -29,6 +29,7 @@ type fixture struct {
 	pool      *pgxpool.Pool
 	set       projections.Set
 	positions *eventstore.Positions
+	clock     *testenv.Clock
 }
 
 func setup(t *testing.T) fixture {
@@ -47,7 +48,7 @@ func setup(t *testing.T) fixture {
 	if _, err := eventstore.Migrate(ctx, pool, eventstore.ArchiveMigrations(), projections.Migrations()); err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{log: log, pool: pool, positions: eventstore.NewPositions(pool, logger), set: projections.Set{
+	f := fixture{log: log, pool: pool, positions: eventstore.NewPositions(pool, logger), clock: testenv.NewClock(), set: projections.Set{
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{},
 			projections.Deadlines{Policy: deadline.DefaultPolicy(), Loc: shanghai}, projections.CalendarYears{}},
 		Async: []projections.Projection{projections.DailyIntake{Loc: shanghai}},
@@ -58,10 +59,10 @@ func setup(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	for i, y := range years {
-		data, _ := json.Marshal(calendar.YearLoaded{Schedule: y, At: time.Now()})
+		data, _ := json.Marshal(calendar.YearLoaded{Schedule: y, At: f.clock.Now()})
 		if _, _, err := log.Append(ctx, calendar.AggregateType, calendar.OfficialID, uint64(i), i,
 			eventstore.Metadata{Actor: "test", CommandID: fmt.Sprint("seed-", y.Year)},
-			[]eventstore.Pending{{Type: calendar.TypeYearLoaded, SchemaVersion: 1, Data: data, OccurredAt: time.Now()}}); err != nil {
+			[]eventstore.Pending{{Type: calendar.TypeYearLoaded, SchemaVersion: 1, Data: data, OccurredAt: f.clock.Now()}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +96,7 @@ func (f fixture) decide(t *testing.T, id, cmd string, d func(c *complaint.Case, 
 					return nil, err
 				}
 			}
-			now := time.Now().UTC().Truncate(time.Microsecond)
+			now := f.clock.Now()
 			events, err := d(c, now)
 			if err != nil {
 				return nil, err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,28 +15,8 @@ import (
 
 var cst = time.FixedZone("CST", 8*3600)
 
-// testClock is the wall clock moved by an offset the test controls: time
-// passes, and the test can jump over working days.
-type testClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// at returns a clock that reads t now.
-func clockAt(t time.Time) *testClock { return &testClock{offset: time.Until(t)} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset).UTC().Truncate(time.Microsecond)
-}
-
-// Set moves the clock to read t now.
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset = time.Until(t)
-}
+// clockAt returns a test clock that reads t now.
+func clockAt(t time.Time) *testenv.Clock { return testenv.ClockAt(t) }
 
 func cstTime(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, cst)

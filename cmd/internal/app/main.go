@@ -188,6 +188,9 @@ func (m *Main) Close() {
 	}
 }
 
+// Now reads the server's clock.
+func (m *Main) Now() time.Time { return m.cfg.Clock() }
+
 // Env exposes the open connections (for tests and tools).
 func (m *Main) Env() *Env { return m.env }
 

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // an embedded NATS server.
 func server(t *testing.T) *app.Main {
 	t.Helper()
-	return start(t, testConfig(t, testenv.Postgres(t), "", app.DefaultClock))
+	return start(t, testConfig(t, testenv.Postgres(t), "", testenv.NewClock().Now))
 }
 
 func testConfig(t *testing.T, db, natsURL string, clock func() time.Time) app.Config {
@@ -95,7 +95,7 @@ func (c client) do(method, path string, body any, want int) map[string]any {
 
 func token(t *testing.T, m *app.Main, spec auth.Spec) string {
 	t.Helper()
-	tok, _, err := auth.NewTokens(m.Env().Pool, app.DefaultClock).Create(context.Background(), spec)
+	tok, _, err := auth.NewTokens(m.Env().Pool, m.Now).Create(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func (w *world) file(t *testing.T, title string) string {
 		"channel": "hotline", "complainant": map[string]any{"name": "王五", "phone": "13900000000"},
 		"categories": []string{"efficiency"}, "issueTypes": []string{"slow_action"},
 		"title": title, "description": "材料齐全，二十个工作日未批复",
-		"receivedAt": time.Now().Add(-48 * time.Hour).Format(time.RFC3339),
+		"receivedAt": w.m.Now().Add(-48 * time.Hour).Format(time.RFC3339),
 	}, http.StatusCreated)
 	if filed["status"] != "filed" || filed["trackingCode"] == nil || fmt.Sprint(filed["complainant"]) != "map[anonymous:false consentToDisclose:false disclosable:true removed:false]" {
 		t.Fatalf("filed: %v", filed)
@@ -255,7 +255,7 @@ func TestLifecyclePaths(t *testing.T) {
 			t.Parallel()
 			id := w.file(t, "复杂拆迁补偿纠纷")
 			w.referAndAcknowledge(t, id)
-			due := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+			due := w.m.Now().AddDate(0, 1, 0).Format(time.DateOnly)
 			v := step(t, w.dept, id, "/extension-requests", map[string]any{"dueDate": due, "reason": "涉及多个部门协调"}, "in_progress")
 			rid := v["extensions"].([]any)[0].(map[string]any)["requestId"].(string)
 			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
@@ -285,9 +285,9 @@ func TestLifecyclePaths(t *testing.T) {
 			t.Parallel()
 			id := w.file(t, "乱收费")
 			w.referAndAcknowledge(t, id)
-			refused(t, w.supervisor, w.handler, id, "/rectifications", map[string]any{"items": []string{"退还费用"}, "dueDate": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, http.StatusConflict)
+			refused(t, w.supervisor, w.handler, id, "/rectifications", map[string]any{"items": []string{"退还费用"}, "dueDate": w.m.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, http.StatusConflict)
 			step(t, w.dept, id, "/findings", map[string]any{"finding": "substantiated", "summary": "查实违规收费"}, "in_progress")
-			v := step(t, w.supervisor, id, "/rectifications", map[string]any{"items": []string{"退还费用", "公开收费标准"}, "dueDate": time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, "in_progress")
+			v := step(t, w.supervisor, id, "/rectifications", map[string]any{"items": []string{"退还费用", "公开收费标准"}, "dueDate": w.m.Now().AddDate(0, 0, 14).Format(time.DateOnly)}, "in_progress")
 			rid := v["rectifications"].([]any)[0].(map[string]any)["id"].(string)
 			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)
 			step(t, w.dept, id, "/rectifications/"+rid+"/report", map[string]any{"summary": "已退费"}, "in_progress")

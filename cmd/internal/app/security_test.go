@@ -311,7 +311,7 @@ func TestRoleMatrix(t *testing.T) {
 
 	w := newWorld(t)
 	m := w.m
-	tokens := auth.NewTokens(m.Env().Pool, time.Now)
+	tokens := auth.NewTokens(m.Env().Pool, m.Now)
 	byRole := map[string]client{}
 	for _, r := range all {
 		spec := auth.Spec{Role: auth.Role(r)}
