@@ -1,0 +1,43 @@
+// Package rating is the arithmetic of the department ratings and rankings:
+// the grades and aspects of a rating sheet, the methods that gather them,
+// the schemes that weigh the methods (as versioned data), the score of a
+// rated unit for a period with a drill-down that adds up to it, the ranking
+// within a category and its consequences, the year-end 满意不满意 selection
+// and the periods with their closing rule. It holds no state and does no
+// I/O; the events, projections, pages and exports are built on it elsewhere.
+//
+// # Arithmetic
+//
+// Every number is an exact rational (Number). A satisfaction such as 5/6 or a
+// re-weighted 2/9 is never rounded inside a computation; totals are compared
+// exactly when ranking and against thresholds. Rounding happens only for
+// display and always downwards (Number.Fixed2, Number.Percent2): truncation
+// is monotone, so displayed figures never contradict the places, and a
+// displayed "70.00" is always really at least 70 (a half-up rounding would
+// show 69.996 as 70.00 for a unit that is under the 70 line). Displayed parts
+// of a drill-down may therefore not add up in their last digit; the exact
+// values always do (Score.Verify checks it).
+//
+// # Rules chosen where the seed documents leave a choice
+//
+//   - A counted method with no ratings in the period: by default its weight
+//     is shared out over the methods that are present, in proportion to
+//     their weights (MissingReweight); a scheme may instead declare such a
+//     unit unscored (MissingUnscored). A unit with no ratings at all is
+//     unscored either way. Nothing is ever divided by a zero count.
+//   - Ties: units with exactly equal totals share a place and the next place
+//     is skipped (1, 2, 2, 4). A place at the edge of the top or bottom group
+//     takes the whole tie in.
+//   - Fewer ranked units than the top group plus the bottom group: the top
+//     group is taken first; the bottom group is drawn from the ranked units
+//     that are not in it (so with six or fewer ranked units nobody is in the
+//     bottom three). The absolute threshold is applied regardless of rank: a
+//     unit under 70 is never 满意, must rectify and its head is held
+//     accountable, and it loses the year-end awards like the bottom three.
+//   - Units with fewer ratings than the scheme's minimum are listed as not
+//     ranked, get no place, do not count towards the top or bottom groups and
+//     bear no consequence.
+//   - Closed periods: a rating whose dealing falls in a closed period is
+//     refused (a state conflict naming the period), never moved to another
+//     period, because a score speaks of the service given in its period.
+package rating
