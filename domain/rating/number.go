@@ -125,7 +125,9 @@ func (n Number) Fixed2() string { return floorString(n.rat(), 2) }
 
 // Percent2 is the display form of a rate as a percentage rounded down to two
 // decimals, without the sign ("83.33" for 5/6).
-func (n Number) Percent2() string { return floorString(new(big.Rat).Mul(n.rat(), big.NewRat(100, 1)), 2) }
+func (n Number) Percent2() string {
+	return floorString(new(big.Rat).Mul(n.rat(), big.NewRat(100, 1)), 2)
+}
 
 // floorString writes r rounded towards minus infinity to the given decimals.
 func floorString(r *big.Rat, decimals int) string {
