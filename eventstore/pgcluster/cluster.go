@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,18 +34,26 @@ type Cluster struct {
 	logger   *slog.Logger
 
 	// The rest is unset for attached clusters.
-	proc     *os.Process
-	logFile  *os.File
-	done     chan struct{} // closed when postgres has exited
-	waitErr  error         // postgres's exit status; read after done is closed
-	ready    atomic.Bool   // set once postgres accepted a connection
-	stopping atomic.Bool
-	stopOnce sync.Once
-	stopErr  error
+	s          *setup
+	lock       *os.File      // held while this process owns the cluster
+	stopCh     chan struct{} // closed by Stop
+	supervised chan struct{} // closed once the supervisor has stopped postgres for good
+	stopOnce   sync.Once
+	stopErr    error // set by the supervisor before it closes supervised
+}
+
+// postmaster is one run of the postgres server process. A cluster started
+// with Options.Restart has a new one after each restart.
+type postmaster struct {
+	proc    *os.Process
+	done    chan struct{} // closed when postgres has exited
+	waitErr error         // postgres's exit status; read after done is closed
+	readyAt time.Time     // when it first accepted a connection
 }
 
 // URL returns the connection URL of database as the superuser, in the form
 // postgres://watchpost:PASSWORD@127.0.0.1:PORT/DATABASE?sslmode=disable.
+// It stays the same across restarts.
 func (c *Cluster) URL(database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
@@ -91,50 +98,187 @@ func validDatabaseName(name string) bool {
 }
 
 // Stop shuts PostgreSQL down (fast shutdown: running transactions are
-// aborted) and waits for it to exit. It is idempotent, and a no-op for a
-// cluster returned by Attach.
+// aborted), waits for it to exit and ends its supervision: a pending
+// restart is abandoned. It is idempotent, and a no-op for a cluster
+// returned by Attach.
 func (c *Cluster) Stop() error {
-	if c.proc == nil {
+	if c.s == nil {
 		return nil
 	}
 	c.stopOnce.Do(func() {
-		c.stopErr = c.stop()
-		c.logFile.Close()
+		close(c.stopCh)
+		<-c.supervised
+		c.s.logFile.Close()
+		c.lock.Close() // releases the lock only now that postgres is gone
 	})
 	return c.stopErr
 }
 
-func (c *Cluster) stop() error {
-	c.stopping.Store(true)
+// supervise waits for postgres to exit. On Stop it shuts postgres down; on
+// an unexpected exit it restarts it (with Options.Restart) or leaves it
+// down until Stop.
+func (c *Cluster) supervise(pm *postmaster) {
+	defer close(c.supervised)
+	failures := 0 // exits and failed starts since postgres last ran stably
+	for {
+		select {
+		case <-c.stopCh:
+			c.stopErr = c.shutdown(pm)
+			return
+		case <-pm.done:
+		}
+		select {
+		case <-c.stopCh:
+			// Exited just as Stop was called.
+			c.stopErr = c.shutdown(pm)
+			return
+		default:
+		}
+		c.logger.Error("PostgreSQL exited unexpectedly", "dir", c.dir, "pid", pm.proc.Pid, "err", pm.waitErr,
+			"log", c.s.logPath())
+		if !c.s.opt.Restart {
+			<-c.stopCh
+			c.stopErr = fmt.Errorf("pgcluster: postgres had already exited: %w", pm.waitErr)
+			return
+		}
+		if time.Since(pm.readyAt) >= c.s.backoff().stableAfter {
+			failures = 0
+		}
+		next, err := c.restart(&failures)
+		if next == nil {
+			if err != nil {
+				<-c.stopCh // gave up: stay down until Stop
+			}
+			c.stopErr = err
+			return
+		}
+		pm = next
+	}
+}
+
+// backoff is how a cluster started with Options.Restart retries.
+type backoff struct {
+	// attempts bounds the restarts in a row that do not give a server
+	// running for stableAfter.
+	attempts    int
+	first, max  time.Duration // the second attempt's delay, and the largest
+	stableAfter time.Duration
+}
+
+var defaultBackoff = backoff{attempts: 10, first: 250 * time.Millisecond, max: 8 * time.Second, stableAfter: time.Minute}
+
+// delay is the wait before the nth restart attempt in a row: none before
+// the first (PostgreSQL's crash recovery makes an immediate start safe),
+// then doubling from b.first up to b.max.
+func (b backoff) delay(n int) time.Duration {
+	if n <= 1 {
+		return 0
+	}
+	d := b.first
+	for i := 2; i < n && d < b.max; i++ {
+		d *= 2
+	}
+	return min(d, b.max)
+}
+
+// restart starts postgres again on the same port, retrying with backoff. It
+// returns nil and no error if Stop was called meanwhile, and nil and an
+// error once it gives up.
+func (c *Cluster) restart(failures *int) (*postmaster, error) {
+	exited := time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-c.stopCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	b := c.s.backoff()
+	for {
+		*failures++
+		if *failures > b.attempts {
+			err := fmt.Errorf("pgcluster: PostgreSQL on %s exited or failed to start %d times in a row; no longer restarting it (see %s)",
+				c.dir, b.attempts, c.s.logPath())
+			c.logger.Error("giving up restarting PostgreSQL", "dir", c.dir, "attempts", b.attempts, "log", c.s.logPath())
+			return nil, err
+		}
+		delay := b.delay(*failures)
+		c.logger.Warn("restarting PostgreSQL", "dir", c.dir, "port", c.port, "attempt", *failures, "of", b.attempts, "delay", delay)
+		select {
+		case <-ctx.Done():
+			return nil, nil
+		case <-time.After(delay):
+		}
+		for {
+			pm, failure, err := c.s.launch(ctx, c.port)
+			if err == nil {
+				c.logger.Warn("PostgreSQL restarted", "dir", c.dir, "port", c.port, "pid", pm.proc.Pid,
+					"attempt", *failures, "down", time.Since(exited).Round(time.Millisecond))
+				return pm, nil
+			}
+			if ctx.Err() != nil {
+				return nil, nil
+			}
+			if failure == memoryInUse && time.Since(exited) < busyTimeout {
+				// The killed server's backends are still exiting (they
+				// notice the postmaster's death within moments): not a
+				// failed attempt, try again shortly.
+				c.logger.Info("processes of the killed PostgreSQL are still exiting; trying again", "dir", c.dir, "attempt", *failures)
+				select {
+				case <-ctx.Done():
+					return nil, nil
+				case <-time.After(busyRetry):
+				}
+				continue
+			}
+			c.logger.Warn("PostgreSQL restart failed", "dir", c.dir, "attempt", *failures, "err", err)
+			break
+		}
+	}
+}
+
+// shutdown stops pm for good.
+func (c *Cluster) shutdown(pm *postmaster) error {
 	select {
-	case <-c.done:
-		if c.waitErr != nil {
-			return fmt.Errorf("pgcluster: postgres had already exited: %w", c.waitErr)
+	case <-pm.done:
+		if pm.waitErr != nil {
+			return fmt.Errorf("pgcluster: postgres had already exited: %w", pm.waitErr)
 		}
 		return nil
 	default:
 	}
+	c.logger.Info("stopping PostgreSQL", "dir", c.dir, "pid", pm.proc.Pid)
+	if err := pm.terminate(c.logger); err != nil {
+		return err
+	}
+	if pm.waitErr != nil {
+		return fmt.Errorf("pgcluster: postgres exited with %w (see %s)", pm.waitErr, c.s.logPath())
+	}
+	c.logger.Info("PostgreSQL stopped", "dir", c.dir)
+	return nil
+}
 
-	c.logger.Info("stopping PostgreSQL", "dir", c.dir, "pid", c.proc.Pid)
-	if err := c.proc.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
+// terminate asks postgres for a fast shutdown and waits for it to exit,
+// escalating to an immediate shutdown and then to SIGKILL if it takes too
+// long.
+func (pm *postmaster) terminate(logger *slog.Logger) error {
+	if err := pm.proc.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("pgcluster: signalling postgres: %w", err)
 	}
 	select {
-	case <-c.done:
+	case <-pm.done:
 	case <-time.After(stopTimeout):
-		c.logger.Warn("PostgreSQL did not stop in time; forcing an immediate shutdown", "pid", c.proc.Pid)
-		_ = c.proc.Signal(syscall.SIGQUIT)
+		logger.Warn("PostgreSQL did not stop in time; forcing an immediate shutdown", "pid", pm.proc.Pid)
+		_ = pm.proc.Signal(syscall.SIGQUIT)
 		select {
-		case <-c.done:
+		case <-pm.done:
 		case <-time.After(10 * time.Second):
-			_ = c.proc.Kill()
-			<-c.done
+			_ = pm.proc.Kill()
+			<-pm.done
 		}
 	}
-	if c.waitErr != nil {
-		return fmt.Errorf("pgcluster: postgres exited with %w (see %s)", c.waitErr, filepath.Join(c.dir, "postgres.log"))
-	}
-	c.logger.Info("PostgreSQL stopped", "dir", c.dir)
 	return nil
 }
 
@@ -142,40 +286,36 @@ func (c *Cluster) stop() error {
 // for the whole life of the child: the parent-death signal fires when the
 // thread that forked the child exits, and an unlocked thread may be retired
 // by the Go runtime at any time.
-func (c *Cluster) run(cmd *exec.Cmd, started chan<- error) {
+func (pm *postmaster) run(cmd *exec.Cmd, started chan<- error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := cmd.Start(); err != nil {
 		started <- err
 		return
 	}
-	c.proc = cmd.Process
+	pm.proc = cmd.Process
 	started <- nil
-	c.waitErr = cmd.Wait()
-	close(c.done)
-	if c.ready.Load() && !c.stopping.Load() {
-		c.logger.Error("PostgreSQL exited unexpectedly", "dir", c.dir, "err", c.waitErr,
-			"log", filepath.Join(c.dir, "postgres.log"))
-	}
+	pm.waitErr = cmd.Wait()
+	close(pm.done)
 }
 
 // waitReady polls until postgres accepts a connection. If postgres exits or
-// ctx ends (bounded by readyTimeout) first, it returns an error; the caller
-// adds the log tail.
-func (c *Cluster) waitReady(ctx context.Context) error {
+// ctx ends (bounded by readyTimeout) first, it returns an error, having
+// stopped postgres if it still runs; the caller adds the log tail.
+func (s *setup) waitReady(ctx context.Context, pm *postmaster, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	// Abandon a pending connection attempt as soon as postgres exits.
 	go func() {
 		select {
-		case <-c.done:
+		case <-pm.done:
 			cancel()
 		case <-ctx.Done():
 		}
 	}()
-	cfg, err := pgx.ParseConfig(c.URL("postgres"))
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		c.stop()
+		pm.terminate(s.logger)
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	cfg.ConnectTimeout = 2 * time.Second
@@ -187,20 +327,20 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 		}
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && (pgErr.Code == "28P01" || pgErr.Code == "28000") {
-			c.stop()
-			return fmt.Errorf("pgcluster: PostgreSQL rejected the password in %s: %w", filepath.Join(c.dir, "password"), err)
+			pm.terminate(s.logger)
+			return fmt.Errorf("pgcluster: PostgreSQL rejected the password in %s: %w", s.passwordPath(), err)
 		}
 		select {
 		case <-time.After(pollPeriod):
 			continue
 		case <-ctx.Done():
 		}
-		// ctx ended: either postgres exited or time ran out.
+		// ctx ended: postgres exited, time ran out or the caller gave up.
 		select {
-		case <-c.done:
-			return fmt.Errorf("pgcluster: postgres exited during startup (%v)", c.waitErr)
+		case <-pm.done:
+			return fmt.Errorf("pgcluster: postgres exited during startup (%v)", pm.waitErr)
 		default:
-			c.stop()
+			pm.terminate(s.logger)
 			return fmt.Errorf("pgcluster: PostgreSQL did not accept connections: %w (last attempt: %v)", ctx.Err(), err)
 		}
 	}
@@ -209,13 +349,16 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 // Attach returns the cluster running on dir if a live postmaster runs there
 // (its postmaster.pid names a live PostgreSQL process). It is meant for a
 // process that finds the cluster already started by another process; the
-// returned Cluster's Stop does nothing. The server may still be starting up.
-// ok is false if no server is running on dir.
+// returned Cluster's Stop does nothing, and it is never restarted by this
+// process. The server may still be starting up. ok is false if no server
+// is running on dir.
 func Attach(dir string) (c *Cluster, ok bool, err error) {
 	dir, err = filepath.Abs(dir)
 	if err != nil {
 		return nil, false, fmt.Errorf("pgcluster: %w", err)
 	}
+	// <dir>/data may be a link to the data directory elsewhere (see
+	// Options.Fallback); reading through it finds the postmaster.pid.
 	pf, running, err := runningPostmaster(filepath.Join(dir, "data"))
 	if err != nil || !running {
 		return nil, false, err

@@ -16,11 +16,11 @@ import (
 // superuser is the name of the PostgreSQL superuser created by initdb.
 const superuser = "watchpost"
 
-// initCluster runs initdb as the PostgreSQL user into <Dir>/data.init and,
-// once it succeeded, stores the superuser password in <Dir>/password and
-// renames data.init to <Dir>/data.
+// initCluster runs initdb as the PostgreSQL user into <data>.init next to
+// the data directory and, once it succeeded, stores the superuser password
+// in <Dir>/password and renames <data>.init to the data directory.
 func (s *setup) initCluster(ctx context.Context) error {
-	tmp := filepath.Join(s.dir, "data.init")
+	tmp := s.pgdata + ".init"
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("pgcluster: removing leftover %s: %w", tmp, err)
 	}
@@ -55,7 +55,7 @@ func (s *setup) initCluster(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, filepath.Join(s.binDir, "initdb"), args...)
 	s.configure(cmd)
 
-	s.logger.Info("initializing PostgreSQL cluster", "dir", s.dir, "user", s.user.name)
+	s.logger.Info("initializing PostgreSQL cluster", "dir", s.dir, "data", s.pgdata, "user", s.user.name)
 	offset := logSize(s.logFile)
 	if err := runLocked(cmd); err != nil {
 		return fmt.Errorf("pgcluster: initdb failed: %w; last lines of %s:\n%s", err, s.logPath(), tailLog(s.logPath(), offset))
@@ -64,16 +64,16 @@ func (s *setup) initCluster(ctx context.Context) error {
 	if err := writeFileAtomic(s.passwordPath(), []byte(password+"\n")); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.dataDir()); err != nil {
+	if err := os.Rename(tmp, s.pgdata); err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	return nil
 }
 
-// writeInitdbPwfile writes password to a temporary file in Dir that the
-// PostgreSQL user can read, for initdb --pwfile.
+// writeInitdbPwfile writes password to a temporary file next to the data
+// directory that the PostgreSQL user can read, for initdb --pwfile.
 func (s *setup) writeInitdbPwfile(password string) (string, error) {
-	f, err := os.CreateTemp(s.dir, ".initdb-pw-*")
+	f, err := os.CreateTemp(s.workDir(), ".initdb-pw-*")
 	if err != nil {
 		return "", fmt.Errorf("pgcluster: %w", err)
 	}
@@ -92,7 +92,7 @@ func (s *setup) writeInitdbPwfile(password string) (string, error) {
 // configure sets what initdb and postgres have in common: the user to run
 // as, process attributes, working directory, environment and log output.
 func (s *setup) configure(cmd *exec.Cmd) {
-	cmd.Dir = s.dir
+	cmd.Dir = s.workDir()
 	cmd.Env = serverEnv()
 	cmd.Stdout = s.logFile
 	cmd.Stderr = s.logFile

@@ -164,6 +164,7 @@ func checkLayout(t *testing.T, dir string) {
 		"password":     0o600,
 		"postgres.log": 0o600,
 		"data":         os.ModeDir | 0o700,
+		"lock":         0o600,
 	}
 	if os.Geteuid() == 0 {
 		wantModes["."] = os.ModeDir | 0o711
@@ -187,7 +188,7 @@ func checkLayout(t *testing.T, dir string) {
 	}
 	for _, e := range entries {
 		switch e.Name() {
-		case "data", "password", "postgres.log":
+		case "data", "password", "postgres.log", "lock":
 		default:
 			t.Errorf("layout: unexpected leftover %s", e.Name())
 		}

@@ -87,12 +87,25 @@ func checkReachable(dir string, u pgUser, includeDir bool) error {
 			return fmt.Errorf("pgcluster: %w", err)
 		}
 		if !searchable(fi, u) {
-			return fmt.Errorf("pgcluster: PostgreSQL runs as user %q, which cannot enter directory %s (mode %s) and so cannot reach %s: "+
-				"choose another --data location that %q can reach (for example under /var/lib or /srv)",
-				u.name, p, fi.Mode(), dir, u.name)
+			return &unreachableError{user: u.name, blocking: p, mode: fi.Mode(), target: dir}
 		}
 	}
 	return nil
+}
+
+// unreachableError says that the PostgreSQL user cannot enter a directory
+// on the way to the one it needs.
+type unreachableError struct {
+	user     string
+	blocking string // the first directory it cannot enter
+	mode     fs.FileMode
+	target   string
+}
+
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("pgcluster: PostgreSQL runs as user %q, which cannot enter directory %s (mode %s) and so cannot reach %s: "+
+		"choose another --data location that %q can reach (for example under /var/lib or /srv)",
+		e.user, e.blocking, e.mode, e.target, e.user)
 }
 
 // searchable reports whether u has the execute (search) bit on directory fi.
