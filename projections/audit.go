@@ -29,9 +29,9 @@ func (AuditLog) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event)
 		if err != nil {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
-		batch.Queue(`INSERT INTO audit_log (seq, action, actor, actor_role, subject, reason, remote, user_agent, at)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9)`,
-			int64(e.Seq), r.Action, r.Actor, r.ActorRole, r.Subject, r.Reason, r.Remote, r.UserAgent, r.At)
+		batch.Queue(`INSERT INTO audit_log (seq, action, actor, actor_role, subject, reason, remote, user_agent, at, refusal)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9, NULLIF($10, ''))`,
+			int64(e.Seq), r.Action, r.Actor, r.ActorRole, r.Subject, r.Reason, r.Remote, r.UserAgent, r.At, r.Refusal)
 	}
 	return tx.SendBatch(ctx, batch).Close()
 }
@@ -85,17 +85,17 @@ func ListAudit(ctx context.Context, q eventstore.Querier, f AuditFilter) ([]Audi
 		where = append(where, "seq < "+arg(int64(f.Before)))
 	}
 	rows, err := q.Query(ctx, `SELECT seq, action, actor, actor_role, coalesce(subject, ''), coalesce(reason, ''),
-			coalesce(remote, ''), coalesce(user_agent, ''), at
+			coalesce(remote, ''), coalesce(user_agent, ''), at, coalesce(refusal, '')
 		FROM proj.audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY seq DESC LIMIT `+arg(f.Limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("projections: audit: %w", err)
+		return nil, fmt.Errorf("%w: projections: audit: %w", eventstore.ErrUnavailable, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
 		var (
 			e   AuditEntry
 			seq int64
 		)
-		err := r.Scan(&seq, &e.Action, &e.Actor, &e.ActorRole, &e.Subject, &e.Reason, &e.Remote, &e.UserAgent, &e.At)
+		err := r.Scan(&seq, &e.Action, &e.Actor, &e.ActorRole, &e.Subject, &e.Reason, &e.Remote, &e.UserAgent, &e.At, &e.Refusal)
 		e.Seq = uint64(seq)
 		return e, err
 	})

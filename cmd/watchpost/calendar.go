@@ -10,9 +10,7 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
-	"github.com/watchpost/watchpost/cmd/internal/app"
-	"github.com/watchpost/watchpost/cmd/internal/command"
-	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/eventstore"
 )
@@ -34,10 +32,6 @@ func calendarCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(2)
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
 	var years []calendar.Year
 	if args[0] == "load" {
 		if fs.NArg() != 1 {
@@ -55,31 +49,19 @@ func calendarCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprint(stderr, calendarUsage)
 		return exitCode(2)
 	}
-	env, err := app.OpenDatabase(ctx, cfg)
+	sess, err := c.open(ctx, stderr, len(years) > 0)
 	if err != nil {
 		return err
 	}
-	defer env.Close()
-	positions := eventstore.NewPositions(env.Pool, cfg.Logger)
-	positions.Start(ctx)
-	defer positions.Stop()
-	var run *command.Runner
-	if len(years) > 0 {
-		if err := env.OpenLog(ctx, false, nil); err != nil {
-			return err
-		}
-		if run, err = command.NewRunner(env.Log, positions, cfg.Clock, nil); err != nil {
-			return err
-		}
-	}
-	cals := registry.NewCalendars(run, env.Pool, cfg.TimeZone)
+	defer sess.Close()
+	cals := sess.svc.Calendars
 	id, err := uuid.NewV7()
 	if err != nil {
 		return err
 	}
 	for _, y := range years {
 		meta := eventstore.Metadata{Actor: "watchpost calendar load", ActorRole: "admin", CommandID: id.String() + "/" + strconv.Itoa(y.Year)}
-		_, err := cals.Load(ctx, meta, y)
+		_, err := cals.Load(ctx, access.Tool("watchpost calendar load"), meta, y)
 		switch {
 		case errors.Is(err, eventstore.ErrNotProjected):
 			fmt.Fprintf(stdout, "loaded %d into the log; it takes effect when the server archives it\n", y.Year)

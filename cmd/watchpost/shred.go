@@ -8,11 +8,8 @@ import (
 	"io"
 
 	"github.com/google/uuid"
-	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
-	"github.com/watchpost/watchpost/cmd/internal/casework"
-	"github.com/watchpost/watchpost/cmd/internal/command"
-	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -33,37 +30,18 @@ func shred(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return exitCode(2)
 	}
-	cfg, err := c.config(stderr)
+	s, err := c.open(ctx, stderr, true)
 	if err != nil {
 		return err
 	}
-	env, err := app.OpenDatabase(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	if err := env.OpenLog(ctx, false, nil); err != nil {
-		return err
-	}
-	keys, err := env.Keys()
-	if err != nil {
-		return err
-	}
-	positions := eventstore.NewPositions(env.Pool, cfg.Logger)
-	positions.Start(ctx)
-	defer positions.Stop()
-	run, err := command.NewRunner(env.Log, positions, cfg.Clock, nil)
-	if err != nil {
-		return err
-	}
-	taxonomies := registry.NewTaxonomies(run, env.Pool)
-	cases := casework.New(run, env.Pool, keys, auditlog.New(env.Log, env.Pool, nil, cfg.Clock), taxonomies.Current, nil)
+	defer s.Close()
 	id, err := uuid.NewV7()
 	if err != nil {
 		return err
 	}
-	meta := eventstore.Metadata{Actor: "watchpost shred", ActorRole: "admin", CommandID: id.String()}
-	_, err = cases.Shred(ctx, meta, casework.Who{Actor: "watchpost shred", Role: "admin", Remote: "command line"}, fs.Arg(0), *reason)
+	const tool = "watchpost shred"
+	meta := eventstore.Metadata{Actor: tool, ActorRole: string(access.RoleAdmin), CommandID: id.String()}
+	_, err = s.svc.Cases.Shred(ctx, access.Tool(tool), auditlog.Origin{Remote: "command line"}, meta, fs.Arg(0), *reason)
 	switch {
 	case errors.Is(err, eventstore.ErrNotProjected):
 		fmt.Fprintf(stdout, "the key of case %s is destroyed; the record takes effect when the server archives it\n", fs.Arg(0))

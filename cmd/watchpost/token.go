@@ -11,7 +11,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/domain/audit"
+	"github.com/watchpost/watchpost/domain/access"
 )
 
 const tokenUsage = `usage:
@@ -33,31 +33,8 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	// open connects to the database and, for changes that are audited, to
-	// the log.
-	open := func(audited bool) (*app.Env, *auth.Tokens, *auditlog.Trail, error) {
-		cfg, err := c.config(stderr)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		env, err := app.OpenDatabase(ctx, cfg)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		var trail *auditlog.Trail
-		if audited {
-			if err := env.OpenLog(ctx, false, nil); err != nil {
-				env.Close()
-				return nil, nil, nil, err
-			}
-			trail = auditlog.New(env.Log, env.Pool, nil, cfg.Clock)
-		}
-		return env, auth.NewTokens(env.Pool, cfg.Clock), trail, nil
-	}
-	record := func(trail *auditlog.Trail, action, subject, reason string) error {
-		return trail.Record(ctx, audit.Recorded{Action: action, Actor: "watchpost token " + args[0], ActorRole: "admin",
-			Subject: subject, Reason: reason, Remote: "command line"})
-	}
+	tool := access.Tool("watchpost token " + args[0])
+	from := auditlog.Origin{Remote: "command line"}
 	switch args[0] {
 	case "create":
 		role := fs.String("role", "", "the token's role (required)")
@@ -72,17 +49,13 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		env, tokens, trail, err := open(true)
+		s, err := c.open(ctx, stderr, true)
 		if err != nil {
 			return err
 		}
-		defer env.Close()
-		tok, p, err := tokens.Create(ctx, auth.Spec{Role: r, DepartmentID: *dept, PointID: *point, Name: *name, TTL: *ttl, CreatedBy: "watchpost token create"})
+		defer s.Close()
+		tok, p, err := s.svc.Accounts.Create(ctx, tool, from, auth.Spec{Role: r, DepartmentID: *dept, PointID: *point, Name: *name, TTL: *ttl})
 		if err != nil {
-			return err
-		}
-		if err := record(trail, audit.ActionTokenCreated, p.TokenID, "role "+string(p.Role)); err != nil {
-			_ = tokens.Revoke(ctx, p.TokenID) // a token that is not in the audit trail must not exist
 			return err
 		}
 		fmt.Fprintf(stderr, "created %s token %s\n", p.Role, p.TokenID)
@@ -92,12 +65,12 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		env, tokens, _, err := open(false)
+		s, err := c.open(ctx, stderr, false)
 		if err != nil {
 			return err
 		}
-		defer env.Close()
-		list, err := tokens.List(ctx)
+		defer s.Close()
+		list, err := s.svc.Accounts.List(ctx, tool)
 		if err != nil {
 			return err
 		}
@@ -108,7 +81,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			switch {
 			case t.RevokedAt != nil:
 				state = "revoked " + t.RevokedAt.Format(time.DateTime)
-			case t.ExpiresAt != nil && !time.Now().Before(*t.ExpiresAt):
+			case t.ExpiresAt != nil && !s.cfg.Clock().Before(*t.ExpiresAt):
 				state = "expired"
 			case t.ExpiresAt != nil:
 				state = "expires " + t.ExpiresAt.Format(time.DateTime)
@@ -124,15 +97,12 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprint(stderr, tokenUsage)
 			return exitCode(2)
 		}
-		env, tokens, trail, err := open(true)
+		s, err := c.open(ctx, stderr, true)
 		if err != nil {
 			return err
 		}
-		defer env.Close()
-		if err := tokens.Revoke(ctx, fs.Arg(0)); err != nil {
-			return err
-		}
-		if err := record(trail, audit.ActionTokenRevoked, fs.Arg(0), ""); err != nil {
+		defer s.Close()
+		if err := s.svc.Accounts.Revoke(ctx, tool, from, fs.Arg(0)); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "revoked", fs.Arg(0))
@@ -141,22 +111,13 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		env, tokens, trail, err := open(true)
+		s, err := c.open(ctx, stderr, true)
 		if err != nil {
 			return err
 		}
-		defer env.Close()
-		tok, revoked, created, err := app.RotateDevAdminToken(ctx, tokens, c.data)
+		defer s.Close()
+		tok, err := app.RotateDevAdminToken(ctx, s.svc, c.data)
 		if err != nil {
-			return err
-		}
-		if revoked != "" {
-			if err := record(trail, audit.ActionTokenRevoked, revoked, "admin token rotated"); err != nil {
-				return err
-			}
-		}
-		if err := record(trail, audit.ActionTokenCreated, created, "admin token rotated"); err != nil {
-			_ = tokens.Revoke(ctx, created)
 			return err
 		}
 		fmt.Fprintf(stderr, "the old admin token is revoked; the new one is kept in %s/admin-token\n", c.data)

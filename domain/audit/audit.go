@@ -24,10 +24,13 @@ const SchemaVersion = 1
 
 // The audited actions.
 const (
-	ActionDisclose     = "personal_data_disclosed" // someone read a complainant's personal data
-	ActionShred        = "personal_data_shredded"
-	ActionTokenCreated = "token_created"
-	ActionTokenRevoked = "token_revoked"
+	ActionDisclose = "personal_data_disclosed" // someone read a complainant's personal data
+	// ActionDiscloseRefused: someone asked for a complainant's personal data
+	// and was refused (Refusal says why).
+	ActionDiscloseRefused = "personal_data_disclosure_refused"
+	ActionShred           = "personal_data_shredded"
+	ActionTokenCreated    = "token_created"
+	ActionTokenRevoked    = "token_revoked"
 )
 
 // Recorded is one audit entry: who did what, when, from where and why.
@@ -37,7 +40,8 @@ type Recorded struct {
 	ActorRole string    `json:"actorRole"`
 	Subject   string    `json:"subject,omitempty"` // what it was done to: a case id, a token id
 	Reason    string    `json:"reason,omitempty"`
-	Remote    string    `json:"remote,omitempty"` // the client's address
+	Refusal   string    `json:"refusal,omitempty"` // why the action was refused, for a refused attempt
+	Remote    string    `json:"remote,omitempty"`  // the client's address
 	UserAgent string    `json:"userAgent,omitempty"`
 	At        time.Time `json:"at"`
 }
@@ -61,6 +65,10 @@ func Decode(eventType string, data []byte) (Recorded, error) {
 // a reason.
 func New(e Recorded) (Recorded, error) {
 	switch e.Action {
+	case ActionDiscloseRefused:
+		if e.Refusal == "" {
+			return e, fmt.Errorf("audit: a refused attempt needs the reason it was refused")
+		}
 	case ActionDisclose, ActionShred:
 		if e.Reason == "" {
 			return e, domain.Invalid("reason", "is required to %s", map[string]string{

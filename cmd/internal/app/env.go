@@ -101,26 +101,55 @@ func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// fallbackDataDir keeps the development PostgreSQL's data when the process
+// runs as root and the PostgreSQL user cannot reach the data directory (a
+// clone under /root): persistent, and private to root and that user.
+const fallbackDataDir = "/var/lib/watchpost"
+
 // privateDatabase returns the URL of the development cluster under the data
 // directory, attaching to it when another process runs it. A cluster still
-// shutting down (its server just crashed) or starting up is waited for.
+// shutting down (its server just crashed) or starting up is waited for, and
+// so is one whose owner is restarting it. The process that starts the
+// cluster owns it: it restarts PostgreSQL if it dies and stops it on Close.
 func (e *Env) privateDatabase(ctx context.Context) (string, error) {
 	dir := filepath.Join(e.cfg.DataDir, "postgres")
 	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
 	deadline, warned := time.Now().Add(time.Minute), false
+	wait := func() error {
+		if !warned {
+			e.cfg.Logger.Warn("the development PostgreSQL is shutting down, starting up or being restarted by the process that owns it; waiting", "dir", dir)
+			warned = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+			return nil
+		}
+	}
 	for {
 		c, running, err := pgcluster.Attach(dir)
 		if err != nil {
 			return "", err
 		}
 		if !running {
-			c, err = pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Logger: e.cfg.Logger, Durable: true})
-			if err != nil {
+			c, err = pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Logger: e.cfg.Logger, Durable: true,
+				Fallback: fallbackDataDir, Restart: true})
+			switch {
+			case err == nil:
+				e.cluster = c
+			case errors.Is(err, pgcluster.ErrAlreadyRunning) && time.Now().Before(deadline):
+				// Another process started the cluster a moment ago, or owns
+				// it and is restarting it: attach once it runs.
+				if err := wait(); err != nil {
+					return "", err
+				}
+				continue
+			default:
 				return "", err
 			}
-			e.cluster = c
 		}
 		var pgErr *pgconn.PgError
 		err = c.CreateDatabase(ctx, databaseName)
@@ -131,14 +160,8 @@ func (e *Env) privateDatabase(ctx context.Context) (string, error) {
 			// Attached to a cluster that refuses connections for now or
 			// drops them (it is going down): try again, and start one of
 			// our own once it has stopped.
-			if !warned {
-				e.cfg.Logger.Warn("the development PostgreSQL is shutting down or starting up; waiting", "dir", dir)
-				warned = true
-			}
-			select {
-			case <-ctx.Done():
-				return "", ctx.Err()
-			case <-time.After(500 * time.Millisecond):
+			if err := wait(); err != nil {
+				return "", err
 			}
 		default:
 			return "", err

@@ -16,11 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/cmd/internal/casework"
-	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
-	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
@@ -41,7 +39,7 @@ type Main struct {
 	env        *Env
 	registry   *prometheus.Registry
 	archiver   *eventstore.Archiver
-	positions  *eventstore.Positions
+	services   *Services
 	runners    []*projections.Runner
 	escalation *escalation.Process
 	retention  *retention
@@ -85,42 +83,29 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	m.positions = eventstore.NewPositions(m.env.Pool, logger)
-	m.positions.Start(context.WithoutCancel(ctx))
+	if m.services, err = NewServices(ctx, m.env, m.registry); err != nil {
+		return err
+	}
+	svc := m.services
 	m.archiver.Start(context.WithoutCancel(ctx))
 	for _, p := range set.Async {
-		r := projections.NewRunner(m.env.Pool, p, m.positions, logger)
+		r := projections.NewRunner(m.env.Pool, p, svc.Positions, logger)
 		r.Start(context.WithoutCancel(ctx))
 		m.runners = append(m.runners, r)
 	}
-
-	keys, err := m.env.Keys()
-	if err != nil {
-		return err
-	}
-	trail := auditlog.New(m.env.Log, m.env.Pool, m.positions, m.cfg.Clock)
-	tokens := auth.NewTokens(m.env.Pool, m.cfg.Clock)
 	if m.env.DevDatabase {
-		if m.AdminToken, err = devAdminToken(ctx, tokens, trail, m.cfg.DataDir); err != nil {
+		if m.AdminToken, err = devAdminToken(ctx, svc.Tokens, svc.Trail, m.cfg.DataDir); err != nil {
 			return err
 		}
 	}
-	runner, err := command.NewRunner(m.env.Log, m.positions, m.cfg.Clock, m.registry)
-	if err != nil {
+	if err := svc.Calendars.Seed(ctx); err != nil {
 		return err
 	}
-	reg := registry.New(runner, m.env.Pool)
-	calendars := registry.NewCalendars(runner, m.env.Pool, m.cfg.TimeZone)
-	if err := calendars.Seed(ctx); err != nil {
-		return err
-	}
-	taxonomies := registry.NewTaxonomies(runner, m.env.Pool)
-	cases := casework.New(runner, m.env.Pool, keys, trail, taxonomies.Current, reg.ActiveDepartment)
 	if m.cfg.RetentionYears > 0 {
-		m.retention = newRetention(cases, m.cfg.RetentionYears, m.cfg.Clock, logger)
+		m.retention = newRetention(svc.Cases, m.cfg.RetentionYears, m.cfg.Clock, logger)
 		m.retention.Start(context.WithoutCancel(ctx))
 	}
-	m.escalation, err = escalation.New(runner, m.env.Pool, calendars, m.positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
+	m.escalation, err = escalation.New(svc.Runner, m.env.Pool, svc.Calendars, svc.Positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
 	if err != nil {
 		return err
 	}
@@ -136,7 +121,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
-	api := httpapi.New(cases, reg, calendars, taxonomies, trail, tokens, checks, m.registry, logger, m.cfg.Clock)
+	api := httpapi.New(httpapi.Deps{
+		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
+		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens,
+		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
+	})
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -180,8 +169,8 @@ func (m *Main) Close() {
 	if m.archiver != nil {
 		m.archiver.Stop()
 	}
-	if m.positions != nil {
-		m.positions.Stop()
+	if m.services != nil {
+		m.services.Close()
 	}
 	if m.env != nil {
 		m.env.Close()
@@ -198,26 +187,27 @@ func (m *Main) Env() *Env { return m.env }
 const adminTokenFile = "admin-token"
 
 // RotateDevAdminToken revokes the development admin token kept in the data
-// directory and writes a new one there. It returns the new token, the id of
-// the revoked one (empty if there was none that worked) and of the new one.
-func RotateDevAdminToken(ctx context.Context, tokens *auth.Tokens, dataDir string) (token, revoked, created string, err error) {
+// directory (if it still works) and writes a new one there; both changes
+// are in the audit trail. It returns the new token.
+func RotateDevAdminToken(ctx context.Context, svc *Services, dataDir string) (string, error) {
+	const tool = "watchpost token rotate-admin"
+	from := auditlog.Origin{Remote: "command line"}
 	path := filepath.Join(dataDir, adminTokenFile)
 	if b, err := os.ReadFile(path); err == nil {
-		if p, err := tokens.Authenticate(ctx, strings.TrimSpace(string(b))); err == nil {
-			if err := tokens.Revoke(ctx, p.TokenID); err != nil {
-				return "", "", "", err
+		if p, err := svc.Tokens.Authenticate(ctx, strings.TrimSpace(string(b))); err == nil {
+			if err := svc.Accounts.Revoke(ctx, access.Tool(tool), from, p.TokenID); err != nil {
+				return "", err
 			}
-			revoked = p.TokenID
 		}
 	}
-	token, p, err := tokens.Create(ctx, auth.Spec{Role: auth.RoleAdmin, Name: "development admin", CreatedBy: "watchpost token rotate-admin"})
+	token, _, err := svc.Accounts.Create(ctx, access.Tool(tool), from, auth.Spec{Role: auth.RoleAdmin, Name: "development admin"})
 	if err != nil {
-		return "", revoked, "", err
+		return "", err
 	}
 	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
-		return "", revoked, p.TokenID, fmt.Errorf("save the admin token: %w", err)
+		return "", fmt.Errorf("save the admin token: %w", err)
 	}
-	return token, revoked, p.TokenID, nil
+	return token, nil
 }
 
 // devAdminToken returns the development admin token kept in the data

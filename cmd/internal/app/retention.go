@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/cmd/internal/cases"
 )
 
 // retention destroys the personal data of cases closed more than the
 // configured number of years ago, once an hour.
 type retention struct {
-	cases  *casework.Service
+	cases  *cases.Service
 	years  int
 	clock  func() time.Time
 	logger *slog.Logger
@@ -21,7 +21,7 @@ type retention struct {
 	done   chan struct{}
 }
 
-func newRetention(cases *casework.Service, years int, clock func() time.Time, logger *slog.Logger) *retention {
+func newRetention(cases *cases.Service, years int, clock func() time.Time, logger *slog.Logger) *retention {
 	return &retention{cases: cases, years: years, clock: clock, logger: logger}
 }
 

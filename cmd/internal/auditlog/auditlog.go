@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -59,7 +60,18 @@ func (t *Trail) Record(ctx context.Context, e audit.Recorded) error {
 	return nil
 }
 
+// Origin is where a request came from, for the trail: the client's address
+// (the connection's peer) and its user agent.
+type Origin struct {
+	Remote, UserAgent string
+}
+
 // List reads the trail.
-func (t *Trail) List(ctx context.Context, f projections.AuditFilter) ([]projections.AuditEntry, error) {
+//
+// Who: administrators.
+func (t *Trail) List(ctx context.Context, p access.Principal, f projections.AuditFilter) ([]projections.AuditEntry, error) {
+	if err := access.Permit(p, access.ReadAudit); err != nil {
+		return nil, err
+	}
 	return projections.ListAudit(ctx, t.pool, f)
 }

@@ -19,45 +19,32 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
-// Role is what a token may do.
-type Role string
+// Role and Principal are the access rules' (domain/access): a token carries
+// a role and, for departments and monitoring points, a scope.
+type (
+	Role      = access.Role
+	Principal = access.Principal
+)
 
 // The roles.
 const (
-	RoleHandler    Role = "handler"    // complaint center staff (投诉中心受理员)
-	RoleDepartment Role = "department" // a department's liaison, scoped to it
-	RoleSupervisor Role = "supervisor" // 效能监督员
-	RoleLeader     Role = "leader"     // city leadership
-	RolePoint      Role = "point"      // a monitoring point's liaison, scoped to it
-	RoleAdmin      Role = "admin"
+	RoleHandler    = access.RoleHandler
+	RoleDepartment = access.RoleDepartment
+	RoleSupervisor = access.RoleSupervisor
+	RoleLeader     = access.RoleLeader
+	RolePoint      = access.RolePoint
+	RoleAdmin      = access.RoleAdmin
 )
 
 // Roles lists every role.
-func Roles() []Role {
-	return []Role{RoleHandler, RoleDepartment, RoleSupervisor, RoleLeader, RolePoint, RoleAdmin}
-}
+func Roles() []Role { return access.Roles() }
 
 // ParseRole accepts a role name.
-func ParseRole(s string) (Role, error) {
-	for _, r := range Roles() {
-		if string(r) == s {
-			return r, nil
-		}
-	}
-	return "", domain.Invalid("role", "%q is not a role; use one of handler, department, supervisor, leader, point, admin", s)
-}
-
-// Principal is an authenticated caller.
-type Principal struct {
-	TokenID      string `json:"tokenId"`
-	Role         Role   `json:"role"`
-	DepartmentID string `json:"departmentId,omitempty"`
-	PointID      string `json:"pointId,omitempty"`
-	Name         string `json:"name,omitempty"`
-}
+func ParseRole(s string) (Role, error) { return access.ParseRole(s) }
 
 // ErrUnauthenticated: no token, or one that is unknown, expired or revoked.
 var ErrUnauthenticated = errors.New("auth: missing, unknown, expired or revoked token")

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
 )
 
@@ -24,8 +24,8 @@ type calendarYearEntry struct {
 }
 
 // getCalendar: GET /api/v1/calendar.
-func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	lc, err := s.calendars.Current(r.Context())
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	lc, err := s.Calendars.Current(r.Context())
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request, p auth.Prin
 
 // loadCalendarYears: POST /api/v1/calendar/years. The body is one year's
 // schedule, an array of them, or the reference document.
-func (s *Server) loadCalendarYears(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) loadCalendarYears(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	body, err := readBody(w, r)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (s *Server) loadCalendarYears(w http.ResponseWriter, r *http.Request, p aut
 	for i, y := range years {
 		m := meta
 		m.CommandID += "/" + strconv.Itoa(y.Year)
-		if _, err := s.calendars.Load(r.Context(), m, years[i]); err != nil {
+		if _, err := s.Calendars.Load(r.Context(), p, m, years[i]); err != nil {
 			return err
 		}
 	}
@@ -73,12 +73,12 @@ type dueView struct {
 }
 
 // calendarDue: GET /api/v1/calendar/due?from=&workdays=.
-func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, "from", "workdays")
 	if err != nil {
 		return err
 	}
-	from := s.clock()
+	from := s.Clock()
 	if q["from"] != "" {
 		if from, err = queryTime("from", q["from"]); err != nil {
 			return err
@@ -88,7 +88,7 @@ func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err != nil || n < 1 || n > 366 {
 		return badRequest("workdays: a whole number from 1 to 366")
 	}
-	lc, err := s.calendars.Current(r.Context())
+	lc, err := s.Calendars.Current(r.Context())
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ type workdaysView struct {
 }
 
 // calendarWorkdays: GET /api/v1/calendar/workdays?from=&to=.
-func (s *Server) calendarWorkdays(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) calendarWorkdays(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, "from", "to")
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func (s *Server) calendarWorkdays(w http.ResponseWriter, r *http.Request, p auth
 	if to.Sub(from) > 5*366*24*time.Hour {
 		return domain.Invalid("to", "at most five years after from")
 	}
-	lc, err := s.calendars.Current(r.Context())
+	lc, err := s.Calendars.Current(r.Context())
 	if err != nil {
 		return err
 	}

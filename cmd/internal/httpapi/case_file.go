@@ -1,14 +1,11 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
-	"github.com/watchpost/watchpost/eventstore"
 )
 
 type fileComplaintRequest struct {
@@ -34,7 +31,7 @@ type complainantRequest struct {
 }
 
 // fileComplaint: POST /api/v1/cases.
-func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req fileComplaintRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
@@ -48,33 +45,11 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if req.ReceivedAt != nil {
 		cmd.ReceivedAt = *req.ReceivedAt
 	}
-	if p.Role == auth.RolePoint {
-		// A monitoring point files for itself, through its own channel.
-		if cmd.MonitoringPointID != "" && cmd.MonitoringPointID != p.PointID {
-			return domain.Forbidden("a monitoring point files complaints only for itself (%s)", p.PointID)
-		}
-		cmd.MonitoringPointID = p.PointID
-		if cmd.Channel == "" {
-			cmd.Channel = "monitoring_point"
-		}
-	}
-	filed, err := s.cases.File(r.Context(), meta, cmd)
-	if errors.Is(err, eventstore.ErrNotProjected) {
-		writeJSON(w, http.StatusAccepted, storedView{ID: filed.Case.ID, Position: filed.LastSeq, TrackingCode: filed.TrackingCode,
-			Message: "stored in the log; not yet visible to queries"})
-		return nil
-	}
+	v, err := s.Cases.File(r.Context(), p, meta, cmd)
 	if err != nil {
 		return err
 	}
-	// The tracking code is shown once, to whoever registers the complaint,
-	// to pass on to the complainant.
-	v, err := s.fullCaseView(r.Context(), p, filed.CaseRow)
-	if err != nil {
-		return err
-	}
-	v.TrackingCode = filed.TrackingCode
-	w.Header().Set("Location", "/api/v1/cases/"+filed.Case.ID)
+	w.Header().Set("Location", "/api/v1/cases/"+v.CaseID())
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }

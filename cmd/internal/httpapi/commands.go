@@ -3,20 +3,18 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 
 	"github.com/google/uuid"
-	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/eventstore"
-	"github.com/watchpost/watchpost/projections"
 )
 
 // maxIdempotencyKey bounds the Idempotency-Key header.
 const maxIdempotencyKey = 200
 
 // commandRequest reads a command's body into req and derives its metadata.
-func commandRequest(w http.ResponseWriter, r *http.Request, p auth.Principal, req any) (eventstore.Metadata, error) {
+func commandRequest(w http.ResponseWriter, r *http.Request, p access.Principal, req any) (eventstore.Metadata, error) {
 	body, err := readBody(w, r)
 	if err != nil {
 		return eventstore.Metadata{}, err
@@ -30,7 +28,7 @@ func commandRequest(w http.ResponseWriter, r *http.Request, p auth.Principal, re
 // commandMeta derives a command's metadata from the request: its id comes
 // from the Idempotency-Key (scoped to the caller), so the same key sent
 // twice is one command.
-func commandMeta(r *http.Request, p auth.Principal, body []byte) (eventstore.Metadata, error) {
+func commandMeta(r *http.Request, p access.Principal, body []byte) (eventstore.Metadata, error) {
 	meta := eventstore.Metadata{Actor: p.TokenID, ActorRole: string(p.Role), CorrelationID: requestID(r)}
 	sum := sha256.New()
 	sum.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
@@ -77,23 +75,4 @@ type storedView struct {
 	Position     uint64 `json:"position"`
 	TrackingCode string `json:"trackingCode,omitempty"`
 	Message      string `json:"message"`
-}
-
-// commandAnswer answers a command with the case as it now stands, or, when
-// the read models did not catch up in time, with 202 and the position.
-func (s *Server) commandAnswer(w http.ResponseWriter, r *http.Request, p auth.Principal, row projections.CaseRow, err error) error {
-	if errors.Is(err, eventstore.ErrNotProjected) {
-		writeJSON(w, http.StatusAccepted, storedView{ID: row.Case.ID, Position: row.LastSeq,
-			Message: "stored in the log; not yet visible to queries"})
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	v, err := s.fullCaseView(r.Context(), p, row)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
 }

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/department"
 )
 
@@ -17,13 +17,13 @@ type registerDepartmentRequest struct {
 }
 
 // registerDepartment: POST /api/v1/departments.
-func (s *Server) registerDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) registerDepartment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req registerDepartmentRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	d, err := s.registry.RegisterDepartment(r.Context(), meta, req.ID, department.Details{
+	d, err := s.Registry.RegisterDepartment(r.Context(), p, meta, req.ID, department.Details{
 		Name: req.Name, Category: department.Category(req.Category), District: req.District, ParentID: req.ParentID,
 	})
 	if err != nil {
@@ -42,13 +42,13 @@ type changeDepartmentRequest struct {
 }
 
 // changeDepartment: PATCH /api/v1/departments/{id}.
-func (s *Server) changeDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) changeDepartment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req changeDepartmentRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	d, err := s.registry.ChangeDepartment(r.Context(), meta, r.PathValue("id"), registry.Change(req))
+	d, err := s.Registry.ChangeDepartment(r.Context(), p, meta, r.PathValue("id"), registry.Change(req))
 	if err != nil {
 		return err
 	}
@@ -61,13 +61,13 @@ type deactivateDepartmentRequest struct {
 }
 
 // deactivateDepartment: POST /api/v1/departments/{id}/deactivation.
-func (s *Server) deactivateDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) deactivateDepartment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req deactivateDepartmentRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	d, err := s.registry.DeactivateDepartment(r.Context(), meta, r.PathValue("id"), req.Reason)
+	d, err := s.Registry.DeactivateDepartment(r.Context(), p, meta, r.PathValue("id"), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -78,13 +78,13 @@ func (s *Server) deactivateDepartment(w http.ResponseWriter, r *http.Request, p 
 type activateDepartmentRequest struct{}
 
 // activateDepartment: POST /api/v1/departments/{id}/activation.
-func (s *Server) activateDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) activateDepartment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req activateDepartmentRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	d, err := s.registry.ReactivateDepartment(r.Context(), meta, r.PathValue("id"))
+	d, err := s.Registry.ReactivateDepartment(r.Context(), p, meta, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) activateDepartment(w http.ResponseWriter, r *http.Request, p au
 }
 
 // listDepartments: GET /api/v1/departments[?inactive=true].
-func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q := r.URL.Query()
 	inactive := false
 	for name, vals := range q {
@@ -102,7 +102,7 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p auth.
 		}
 		inactive = vals[0] == "true"
 	}
-	list, err := s.registry.Departments(r.Context(), inactive)
+	list, err := s.Registry.Departments(r.Context(), p, inactive)
 	if err != nil {
 		return err
 	}
@@ -111,8 +111,8 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p auth.
 }
 
 // getDepartment: GET /api/v1/departments/{id}.
-func (s *Server) getDepartment(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	d, err := s.registry.Department(r.Context(), r.PathValue("id"))
+func (s *Server) getDepartment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	d, err := s.Registry.Department(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/calendar"
@@ -86,11 +87,19 @@ func classify(err error) (int, errorDetail) {
 	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error"}
 }
 
-// writeError answers with an error, logging what the caller is not told.
+// writeError answers with an error, logging what the caller is not told. A
+// command stored in the log but not yet visible is not an error to the
+// caller: it answers 202 with where the command stands.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var stored *cases.Stored
+	if errors.As(err, &stored) {
+		writeJSON(w, http.StatusAccepted, storedView{ID: stored.ID, Position: stored.Position, TrackingCode: stored.TrackingCode,
+			Message: "stored in the log; not yet visible to queries"})
+		return
+	}
 	status, d := classify(err)
 	if status >= 500 {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="watchpost"`)

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/projections"
 )
 
@@ -14,7 +14,7 @@ type escalationList struct {
 }
 
 // listEscalations: GET /api/v1/escalations, the supervisors' board.
-func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, "department", "level", "kind", "limit")
 	if err != nil {
 		return err
@@ -35,25 +35,9 @@ func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p auth.
 	default:
 		return domain.Invalid("kind", "response, closure or rectification")
 	}
-	if p.Role == auth.RoleDepartment {
-		if f.DepartmentID != "" && f.DepartmentID != p.DepartmentID {
-			return domain.Forbidden("a department sees only its own escalations")
-		}
-		f.DepartmentID = p.DepartmentID
-	}
-	items, err := s.cases.Escalations(r.Context(), f)
+	items, err := s.Board.Escalations(r.Context(), p, f)
 	if err != nil {
 		return err
-	}
-	lc, err := s.calendars.Current(r.Context())
-	if err != nil {
-		return err
-	}
-	now := s.clock()
-	for i := range items {
-		if n, err := lc.Calendar.WorkdaysLate(items[i].DueAt, now); err == nil {
-			items[i].WorkdaysLate = n
-		}
 	}
 	writeJSON(w, http.StatusOK, escalationList{Items: items})
 	return nil
@@ -64,14 +48,12 @@ type timelinessList struct {
 }
 
 // timeliness: GET /api/v1/timeliness?department=&from=&to=.
-func (s *Server) timeliness(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) timeliness(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, "department", "from", "to")
 	if err != nil {
 		return err
 	}
-	now := s.clock()
-	to := now
-	from := now.AddDate(0, -1, 0)
+	var from, to time.Time
 	if q["from"] != "" {
 		if from, err = queryTime("from", q["from"]); err != nil {
 			return err
@@ -82,17 +64,7 @@ func (s *Server) timeliness(w http.ResponseWriter, r *http.Request, p auth.Princ
 			return err
 		}
 	}
-	if !from.Before(to) || to.Sub(from) > 400*24*time.Hour {
-		return domain.Invalid("to", "must come after from, at most 400 days later")
-	}
-	dept := q["department"]
-	if p.Role == auth.RoleDepartment {
-		if dept != "" && dept != p.DepartmentID {
-			return domain.Forbidden("a department sees only its own timeliness")
-		}
-		dept = p.DepartmentID
-	}
-	items, err := s.cases.Timeliness(r.Context(), dept, from, to, now)
+	items, err := s.Board.Timeliness(r.Context(), p, q["department"], from, to)
 	if err != nil {
 		return err
 	}

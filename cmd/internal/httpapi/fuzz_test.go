@@ -7,8 +7,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 )
 
 // bodyTypes are the request body types of every route.
@@ -73,7 +73,7 @@ func FuzzCommandMeta(f *testing.F) {
 	for _, seed := range []string{"", "k1", "a b", "\x00", "very-long-key-0123456789"} {
 		f.Add(seed)
 	}
-	p := auth.Principal{TokenID: "t1", Role: auth.RoleHandler}
+	p := access.Principal{TokenID: "t1", Role: access.RoleHandler}
 	f.Fuzz(func(t *testing.T, key string) {
 		r := httptest.NewRequest("POST", "/api/v1/cases", nil)
 		if key != "" {

@@ -6,18 +6,18 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/domain/access"
 )
 
 // whoami: GET /api/v1/whoami.
-func (s *Server) whoami(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) whoami(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }
 
 // getTaxonomy: GET /api/v1/taxonomy.
-func (s *Server) getTaxonomy(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	tax, err := s.taxonomy.Current(r.Context())
+func (s *Server) getTaxonomy(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	tax, err := s.Taxonomies.Current(r.Context())
 	if err != nil {
 		return err
 	}
@@ -31,13 +31,13 @@ type addTermRequest struct {
 }
 
 // addTerm: POST /api/v1/taxonomy/{kind}.
-func (s *Server) addTerm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) addTerm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req addTermRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	tax, err := s.taxonomy.AddTerm(r.Context(), meta, r.PathValue("kind"), req.Code, req.Label)
+	tax, err := s.Taxonomies.AddTerm(r.Context(), p, meta, r.PathValue("kind"), req.Code, req.Label)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	status, checks := http.StatusOK, map[string]string{}
-	for _, c := range s.checks {
+	for _, c := range s.Checks {
 		if err := c.Check(ctx); err != nil {
 			status = http.StatusServiceUnavailable
 			checks[c.Name] = err.Error()
@@ -68,7 +68,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 // metrics: the Prometheus exposition.
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
-	promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
 // openAPIDocument: GET /api/v1/openapi.json.

@@ -36,10 +36,10 @@ func (s *Server) openAPI() map[string]any {
 			"operationId": operationID(rt.method, rt.pattern),
 			"responses":   g.responses(rt),
 		}
-		if len(rt.roles) > 0 {
+		if allowed := rt.roles(); len(allowed) > 0 {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
-			roles := make([]string, len(rt.roles))
-			for i, r := range rt.roles {
+			roles := make([]string, len(allowed))
+			for i, r := range allowed {
 				roles[i] = string(r)
 			}
 			op["x-roles"] = roles
@@ -113,7 +113,7 @@ func (g *schemaGen) responses(rt route) map[string]any {
 	}
 	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	codes := []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
-	if len(rt.roles) > 0 {
+	if len(rt.roles()) > 0 {
 		codes = append(codes, http.StatusUnauthorized, http.StatusForbidden)
 	}
 	if rt.doc.body != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 func testServer() *Server {
-	return &Server{gatherer: prometheus.NewRegistry(), logger: slog.New(slog.NewTextHandler(io.Discard, nil)), publicLimit: newLimiter(30, 10)}
+	return New(Deps{Gatherer: prometheus.NewRegistry(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // documented lists "METHOD /path" for every operation in the document.

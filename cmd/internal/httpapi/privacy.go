@@ -4,18 +4,16 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/cmd/internal/casework"
-	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/projections"
 )
 
-// who is the caller, for the audit trail.
-func who(r *http.Request, p auth.Principal) casework.Who {
-	return casework.Who{Actor: p.TokenID, Role: string(p.Role), Remote: clientAddr(r), UserAgent: r.UserAgent()}
+// origin is where the request came from, for the audit trail.
+func origin(r *http.Request) auditlog.Origin {
+	return auditlog.Origin{Remote: clientAddr(r), UserAgent: r.UserAgent()}
 }
 
 // clientAddr is the address the request came from (the connection's peer:
@@ -38,9 +36,9 @@ type disclosureView struct {
 	Recorded    string                `json:"recorded"`
 }
 
-// discloseComplainant: POST /api/v1/cases/{id}/complainant/disclosure. It
-// records who asked, from where and why, and only then answers.
-func (s *Server) discloseComplainant(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+// discloseComplainant: POST /api/v1/cases/{id}/complainant/disclosure. The
+// service records who asked, from where and why, and only then answers.
+func (s *Server) discloseComplainant(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req disclosureRequest
 	body, err := readBody(w, r)
 	if err != nil {
@@ -49,22 +47,13 @@ func (s *Server) discloseComplainant(w http.ResponseWriter, r *http.Request, p a
 	if err := decodeStrict(body, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.Reason) == "" {
-		return domain.Invalid("reason", "is required: say why you need the complainant's personal data")
-	}
-	row, err := s.scopedCase(r.Context(), p, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if !mayReadComplainant(p, row.Case) {
-		return domain.Forbidden("the role %s may not have this complainant's personal data disclosed", p.Role)
-	}
-	c, err := s.cases.Disclose(r.Context(), who(r, p), row.Case.ID, strings.TrimSpace(req.Reason))
+	id := r.PathValue("id")
+	c, err := s.Cases.Disclose(r.Context(), p, origin(r), id, req.Reason)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, disclosureView{CaseID: row.Case.ID, Complainant: c, Recorded: "this disclosure is in the audit trail"})
+	writeJSON(w, http.StatusOK, disclosureView{CaseID: id, Complainant: c, Recorded: "this disclosure is in the audit trail"})
 	return nil
 }
 
@@ -73,26 +62,30 @@ type shredRequest struct {
 }
 
 // shredCase: POST /api/v1/cases/{id}/shredding.
-func (s *Server) shredCase(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) shredCase(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var req shredRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	row, err := s.cases.Shred(r.Context(), meta, who(r, p), r.PathValue("id"), req.Reason)
-	return s.commandAnswer(w, r, p, row, err)
+	v, err := s.Cases.Shred(r.Context(), p, origin(r), meta, r.PathValue("id"), req.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
 }
 
 // publicCase: GET /api/v1/public/cases/{code}, the complainant's view. An
 // unknown code and one that cannot be a code get the same answer.
 func (s *Server) publicCase(w http.ResponseWriter, r *http.Request) {
-	if !s.publicLimit.allow(clientAddr(r), s.clock()) {
+	if !s.publicLimit.allow(clientAddr(r), s.Clock()) {
 		w.Header().Set("Retry-After", "60")
 		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "rate_limited",
 			Message: "too many lookups from this address; try again in a minute"}})
 		return
 	}
-	v, err := s.cases.Public(r.Context(), r.PathValue("code"), s.clock())
+	v, err := s.Cases.Public(r.Context(), r.PathValue("code"), s.Clock())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -106,7 +99,7 @@ type auditList struct {
 }
 
 // listAudit: GET /api/v1/audit.
-func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, "action", "subject", "actor", "from", "to", "before", "limit")
 	if err != nil {
 		return err
@@ -132,7 +125,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p auth.Princi
 			return err
 		}
 	}
-	items, err := s.trail.List(r.Context(), f)
+	items, err := s.Trail.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}

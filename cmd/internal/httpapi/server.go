@@ -6,14 +6,15 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
-	"github.com/watchpost/watchpost/cmd/internal/casework"
+	"github.com/watchpost/watchpost/cmd/internal/cases"
+	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/domain/department"
@@ -28,50 +29,59 @@ type Check struct {
 // requestTimeout bounds an API request.
 const requestTimeout = 20 * time.Second
 
-// Server serves the API.
-type Server struct {
-	cases     *casework.Service
-	registry  *registry.Service
-	calendars *registry.Calendars
-	taxonomy  *registry.Taxonomies
-	trail     *auditlog.Trail
+// Deps are the services the API calls and what it reports on.
+type Deps struct {
+	Cases      *cases.Service
+	Board      *escalation.Board
+	Registry   *registry.Service
+	Calendars  *registry.Calendars
+	Taxonomies *registry.Taxonomies
+	Trail      *auditlog.Trail
+	Accounts   *auth.Accounts
+	Tokens     *auth.Tokens // who is calling
+	Checks     []Check
+	Gatherer   prometheus.Gatherer
+	Logger     *slog.Logger
+	Clock      func() time.Time
+}
 
+// Server serves the API. Its handlers decode a request, call a service with
+// the caller's principal and encode the answer: the services decide who may
+// do what (domain/access).
+type Server struct {
+	Deps
 	// publicLimit bounds tracking-code lookups per client address.
 	publicLimit *limiter
-	tokens      *auth.Tokens
-	checks      []Check
-	gatherer    prometheus.Gatherer
-	logger      *slog.Logger
-	clock       func() time.Time
 }
 
 // New returns the API server.
-func New(cases *casework.Service, reg *registry.Service, calendars *registry.Calendars, taxonomy *registry.Taxonomies,
-	trail *auditlog.Trail, tokens *auth.Tokens, checks []Check, gatherer prometheus.Gatherer, logger *slog.Logger,
-	clock func() time.Time) *Server {
-	return &Server{cases: cases, registry: reg, calendars: calendars, taxonomy: taxonomy, trail: trail, tokens: tokens,
-		checks: checks, gatherer: gatherer, logger: logger, clock: clock, publicLimit: newLimiter(30, 10)}
+func New(d Deps) *Server {
+	return &Server{Deps: d, publicLimit: newLimiter(30, 10)}
 }
 
-// route is one route: who may call it, what answers, and its
-// documentation.
+// route is one route: the action it takes (which says who may call it),
+// what answers, and its documentation.
 type route struct {
 	method, pattern string
-	roles           []auth.Role // who may call it; empty with public
-	handle          func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
+	action          access.Action // empty with public
+	handle          func(w http.ResponseWriter, r *http.Request, p access.Principal) error
 	public          http.HandlerFunc // a route without authentication
 	doc             doc
 }
 
+// roles are the roles that may call the route (none for a public one).
+func (rt route) roles() []access.Role {
+	if rt.public != nil {
+		return nil
+	}
+	return access.RolesFor(rt.action)
+}
+
 // The shapes of list answers.
 type (
-	caseList struct {
-		Items []caseView `json:"items"`
-		Next  string     `json:"next"`
-	}
 	timelineView struct {
-		CaseID string           `json:"caseId"`
-		Events []casework.Entry `json:"events"`
+		CaseID string        `json:"caseId"`
+		Events []cases.Entry `json:"events"`
 	}
 	departmentList struct {
 		Items []department.Department `json:"items"`
@@ -80,8 +90,8 @@ type (
 		Items []auth.Info `json:"items"`
 	}
 	createdToken struct {
-		Token     string         `json:"token"`
-		Principal auth.Principal `json:"principal"`
+		Token     string           `json:"token"`
+		Principal access.Principal `json:"principal"`
 	}
 	readiness struct {
 		Ready  bool              `json:"ready"`
@@ -105,80 +115,75 @@ var caseQuery = []param{
 
 // allRoutes lists every route in one place.
 func (s *Server) allRoutes() []route {
-	everyone := auth.Roles()
-	admin := []auth.Role{auth.RoleAdmin}
-	// Case readers each see their own scope (see inScope).
-	caseReaders := []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleLeader, auth.RoleDepartment, auth.RolePoint}
-	boardReaders := []auth.Role{auth.RoleSupervisor, auth.RoleHandler, auth.RoleLeader, auth.RoleDepartment}
 	routes := []route{
 		{method: "GET", pattern: "/healthz", public: s.healthz, doc: doc{summary: "The process is up", response: map[string]string{}}},
 		{method: "GET", pattern: "/readyz", public: s.readyz, doc: doc{summary: "NATS and PostgreSQL answer and the archive moves", response: readiness{}}},
 		{method: "GET", pattern: "/metrics", public: s.metrics, doc: doc{summary: "Prometheus metrics (text format)"}},
 		{method: "GET", pattern: "/api/v1/openapi.json", public: s.openAPIDocument, doc: doc{summary: "This document", response: map[string]any{}}},
 
-		{method: "GET", pattern: "/api/v1/whoami", roles: everyone, handle: s.whoami, doc: doc{summary: "The caller's role and scope", response: auth.Principal{}}},
-		{method: "GET", pattern: "/api/v1/taxonomy", roles: everyone, handle: s.getTaxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
-		{method: "POST", pattern: "/api/v1/taxonomy/{kind}", roles: admin, handle: s.addTerm,
+		{method: "GET", pattern: "/api/v1/whoami", action: access.ReadReference, handle: s.whoami, doc: doc{summary: "The caller's role and scope", response: access.Principal{}}},
+		{method: "GET", pattern: "/api/v1/taxonomy", action: access.ReadReference, handle: s.getTaxonomy, doc: doc{summary: "Channels, categories, issue types and outcomes", response: complaint.Taxonomy{}}},
+		{method: "POST", pattern: "/api/v1/taxonomy/{kind}", action: access.ManageTaxonomy, handle: s.addTerm,
 			doc: doc{summary: "Add a term to channels, categories or issueTypes", body: addTermRequest{}, response: complaint.Taxonomy{}, status: http.StatusCreated}},
 
-		{method: "POST", pattern: "/api/v1/cases", roles: stepRoles[complaint.StepFile], handle: s.fileComplaint,
-			doc: doc{summary: "Register a complaint", body: fileComplaintRequest{}, response: caseView{}, status: http.StatusCreated}},
-		{method: "GET", pattern: "/api/v1/cases", roles: caseReaders, handle: s.listCases,
+		{method: "POST", pattern: "/api/v1/cases", action: access.FileCase, handle: s.fileComplaint,
+			doc: doc{summary: "Register a complaint", body: fileComplaintRequest{}, response: cases.CenterView{}, status: http.StatusCreated}},
+		{method: "GET", pattern: "/api/v1/cases", action: access.ReadCases, handle: s.listCases,
 			doc: doc{summary: "List cases in the caller's scope", response: caseList{}, query: caseQuery}},
-		{method: "GET", pattern: "/api/v1/cases/{id}", roles: caseReaders, handle: s.getCase,
-			doc: doc{summary: "A case as it stands, and what the caller may do next", response: caseView{}}},
-		{method: "GET", pattern: "/api/v1/cases/{id}/events", roles: caseReaders, handle: s.caseEvents,
+		{method: "GET", pattern: "/api/v1/cases/{id}", action: access.ReadCases, handle: s.getCase,
+			doc: doc{summary: "A case as it stands, and what the caller may do next", response: cases.CenterView{}}},
+		{method: "GET", pattern: "/api/v1/cases/{id}/events", action: access.ReadCases, handle: s.caseEvents,
 			doc: doc{summary: "The case's timeline: who did what, when", response: timelineView{}}},
 
-		{method: "POST", pattern: "/api/v1/cases/{id}/complainant/disclosure", roles: []auth.Role{auth.RoleHandler, auth.RoleSupervisor, auth.RoleDepartment, auth.RolePoint},
+		{method: "POST", pattern: "/api/v1/cases/{id}/complainant/disclosure", action: access.DiscloseComplainant,
 			handle: s.discloseComplainant, doc: doc{summary: "Disclose the complainant's personal data, with a reason that is recorded in the audit trail",
 				body: disclosureRequest{}, response: disclosureView{}}},
-		{method: "POST", pattern: "/api/v1/cases/{id}/shredding", roles: admin, handle: s.shredCase,
-			doc: doc{summary: "Destroy the case's personal data (its key): the log stays, the data becomes unreadable", body: shredRequest{}, response: caseView{}}},
+		{method: "POST", pattern: "/api/v1/cases/{id}/shredding", action: access.ShredCase, handle: s.shredCase,
+			doc: doc{summary: "Destroy the case's personal data (its key): the log stays, the data becomes unreadable", body: shredRequest{}, response: cases.CenterView{}}},
 		{method: "GET", pattern: "/api/v1/public/cases/{code}", public: s.publicCase,
-			doc: doc{summary: "The complainant's view by tracking code: status, deadline and replies (rate-limited per address)", response: casework.PublicView{}}},
-		{method: "GET", pattern: "/api/v1/audit", roles: admin, handle: s.listAudit,
+			doc: doc{summary: "The complainant's view by tracking code: status, deadline and replies (rate-limited per address)", response: cases.PublicView{}}},
+		{method: "GET", pattern: "/api/v1/audit", action: access.ReadAudit, handle: s.listAudit,
 			doc: doc{summary: "The audit trail, newest first", response: auditList{}, query: []param{{name: "action", kind: "string"},
 				{name: "subject", kind: "string"}, {name: "actor", kind: "string"}, {name: "from", kind: "date-time"},
 				{name: "to", kind: "date-time"}, {name: "before", kind: "integer"}, {name: "limit", kind: "integer"}}}},
-		{method: "GET", pattern: "/api/v1/escalations", roles: boardReaders, handle: s.listEscalations,
+		{method: "GET", pattern: "/api/v1/escalations", action: access.ReadBoard, handle: s.listEscalations,
 			doc: doc{summary: "The supervisors' board: open escalations, most urgent first", response: escalationList{},
 				query: []param{{name: "department", kind: "string"}, {name: "level", kind: "integer", description: "at least this level: 1 催办, 2 督办, 3 挂牌督办"},
 					{name: "kind", kind: "string", description: "response, closure or rectification"}, {name: "limit", kind: "integer"}}}},
-		{method: "GET", pattern: "/api/v1/timeliness", roles: boardReaders, handle: s.timeliness,
+		{method: "GET", pattern: "/api/v1/timeliness", action: access.ReadBoard, handle: s.timeliness,
 			doc: doc{summary: "Departments' timeliness in a period: on-time rates, overdue closures, returns, extensions, 临期办结",
 				response: timelinessList{}, query: []param{{name: "department", kind: "string"},
 					{name: "from", kind: "date-time", description: "default: a month ago"}, {name: "to", kind: "date-time", description: "default: now"}}}},
-		{method: "GET", pattern: "/api/v1/departments", roles: everyone, handle: s.listDepartments,
+		{method: "GET", pattern: "/api/v1/departments", action: access.ReadReference, handle: s.listDepartments,
 			doc: doc{summary: "The department register", response: departmentList{},
 				query: []param{{name: "inactive", kind: "boolean", description: "include inactive departments"}}}},
-		{method: "GET", pattern: "/api/v1/departments/{id}", roles: everyone, handle: s.getDepartment,
+		{method: "GET", pattern: "/api/v1/departments/{id}", action: access.ReadReference, handle: s.getDepartment,
 			doc: doc{summary: "One department", response: department.Department{}}},
-		{method: "POST", pattern: "/api/v1/departments", roles: admin, handle: s.registerDepartment,
+		{method: "POST", pattern: "/api/v1/departments", action: access.ManageDepartments, handle: s.registerDepartment,
 			doc: doc{summary: "Register a department", body: registerDepartmentRequest{}, response: department.Department{}, status: http.StatusCreated}},
-		{method: "PATCH", pattern: "/api/v1/departments/{id}", roles: admin, handle: s.changeDepartment,
+		{method: "PATCH", pattern: "/api/v1/departments/{id}", action: access.ManageDepartments, handle: s.changeDepartment,
 			doc: doc{summary: "Change a department's details", body: changeDepartmentRequest{}, response: department.Department{}}},
-		{method: "POST", pattern: "/api/v1/departments/{id}/deactivation", roles: admin, handle: s.deactivateDepartment,
+		{method: "POST", pattern: "/api/v1/departments/{id}/deactivation", action: access.ManageDepartments, handle: s.deactivateDepartment,
 			doc: doc{summary: "Take a department out of use", body: deactivateDepartmentRequest{}, response: department.Department{}}},
-		{method: "POST", pattern: "/api/v1/departments/{id}/activation", roles: admin, handle: s.activateDepartment,
+		{method: "POST", pattern: "/api/v1/departments/{id}/activation", action: access.ManageDepartments, handle: s.activateDepartment,
 			doc: doc{summary: "Put a department back in use", body: activateDepartmentRequest{}, response: department.Department{}}},
 
-		{method: "GET", pattern: "/api/v1/calendar", roles: everyone, handle: s.getCalendar,
+		{method: "GET", pattern: "/api/v1/calendar", action: access.ReadReference, handle: s.getCalendar,
 			doc: doc{summary: "The loaded official working-day schedules and the calendar version", response: calendarView{}}},
-		{method: "POST", pattern: "/api/v1/calendar/years", roles: admin, handle: s.loadCalendarYears,
+		{method: "POST", pattern: "/api/v1/calendar/years", action: access.ManageCalendar, handle: s.loadCalendarYears,
 			doc: doc{summary: "Load (or replace) official schedules: one year, an array of years, or the reference document",
 				body: calendar.Year{}, response: calendarView{}}},
-		{method: "GET", pattern: "/api/v1/calendar/due", roles: everyone, handle: s.calendarDue,
+		{method: "GET", pattern: "/api/v1/calendar/due", action: access.ReadReference, handle: s.calendarDue,
 			doc: doc{summary: "The deadline N working days after an instant (the start day is not counted)", response: dueView{},
 				query: []param{{name: "from", kind: "date-time", description: "default: now"}, {name: "workdays", kind: "integer"}}}},
-		{method: "GET", pattern: "/api/v1/calendar/workdays", roles: everyone, handle: s.calendarWorkdays,
+		{method: "GET", pattern: "/api/v1/calendar/workdays", action: access.ReadReference, handle: s.calendarWorkdays,
 			doc: doc{summary: "Working days and working time between two instants", response: workdaysView{},
 				query: []param{{name: "from", kind: "date-time"}, {name: "to", kind: "date-time"}}}},
 
-		{method: "POST", pattern: "/api/v1/tokens", roles: admin, handle: s.createToken,
+		{method: "POST", pattern: "/api/v1/tokens", action: access.ManageTokens, handle: s.createToken,
 			doc: doc{summary: "Create an API token (shown once)", body: createTokenRequest{}, response: createdToken{}, status: http.StatusCreated}},
-		{method: "GET", pattern: "/api/v1/tokens", roles: admin, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
-		{method: "DELETE", pattern: "/api/v1/tokens/{id}", roles: admin, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
+		{method: "GET", pattern: "/api/v1/tokens", action: access.ManageTokens, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
+		{method: "DELETE", pattern: "/api/v1/tokens/{id}", action: access.ManageTokens, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
 	return append(routes, s.stepRoutes()...)
 }
@@ -224,9 +229,8 @@ func (s *Server) api(rt route) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if !slices.Contains(rt.roles, p.Role) {
-			s.writeError(w, r, &requestError{status: http.StatusForbidden, code: "forbidden",
-				message: "the role " + string(p.Role) + " may not " + rt.method + " " + rt.pattern})
+		if err := access.Permit(p, rt.action); err != nil {
+			s.writeError(w, r, err)
 			return
 		}
 		if err := rt.handle(w, r, p); err != nil {
@@ -235,13 +239,13 @@ func (s *Server) api(rt route) http.Handler {
 	})
 }
 
-func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
+func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	h := r.Header.Get("Authorization")
 	const prefix = "Bearer "
 	if len(h) <= len(prefix) || !equalFold(h[:len(prefix)], prefix) {
-		return auth.Principal{}, auth.ErrUnauthenticated
+		return access.Principal{}, auth.ErrUnauthenticated
 	}
-	return s.tokens.Authenticate(r.Context(), h[len(prefix):])
+	return s.Tokens.Authenticate(r.Context(), h[len(prefix):])
 }
 
 func equalFold(a, b string) bool {
@@ -273,7 +277,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }
@@ -285,7 +289,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.Logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
 				writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: "internal error"}})
 			}
 		}()

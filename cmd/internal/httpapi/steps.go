@@ -3,44 +3,17 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/cases"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
 )
-
-// stepRoles says who may take each step of a case's lifecycle. A department
-// acts only on the cases referred to it, and only in the steps the
-// lifecycle gives departments (the domain checks both again).
-var stepRoles = map[complaint.Step][]auth.Role{
-	complaint.StepFile:                 {auth.RoleHandler, auth.RolePoint},
-	complaint.StepAccept:               {auth.RoleHandler},
-	complaint.StepNotAccept:            {auth.RoleHandler},
-	complaint.StepRefer:                {auth.RoleHandler},
-	complaint.StepAcknowledge:          {auth.RoleDepartment, auth.RoleHandler},
-	complaint.StepReturn:               {auth.RoleDepartment},
-	complaint.StepRespond:              {auth.RoleDepartment, auth.RoleHandler},
-	complaint.StepRequestExtension:     {auth.RoleDepartment, auth.RoleHandler},
-	complaint.StepDecideExtension:      {auth.RoleSupervisor, auth.RoleHandler},
-	complaint.StepSuspend:              {auth.RoleHandler, auth.RoleSupervisor},
-	complaint.StepResume:               {auth.RoleHandler, auth.RoleSupervisor},
-	complaint.StepOrderSupervision:     {auth.RoleSupervisor},
-	complaint.StepRecordFinding:        {auth.RoleDepartment, auth.RoleHandler, auth.RoleSupervisor},
-	complaint.StepRequireRectification: {auth.RoleSupervisor, auth.RoleHandler},
-	complaint.StepReportRectification:  {auth.RoleDepartment, auth.RoleHandler},
-	complaint.StepVerifyRectification:  {auth.RoleSupervisor, auth.RoleHandler},
-	complaint.StepRecordAccountability: {auth.RoleSupervisor},
-	complaint.StepResolve:              {auth.RoleDepartment, auth.RoleHandler},
-	complaint.StepReply:                {auth.RoleHandler},
-	complaint.StepRecordSatisfaction:   {auth.RoleHandler},
-	complaint.StepReopen:               {auth.RoleHandler, auth.RoleSupervisor},
-	complaint.StepClose:                {auth.RoleHandler},
-}
 
 // stepRoutes are the command routes of the lifecycle, one per step.
 func (s *Server) stepRoutes() []route {
 	const c = "/api/v1/cases/{id}"
-	r := func(step complaint.Step, path, summary string, h func(http.ResponseWriter, *http.Request, auth.Principal) error, body any) route {
-		return route{method: "POST", pattern: c + path, roles: stepRoles[step], handle: h,
-			doc: doc{summary: summary, body: body, response: caseView{}}}
+	r := func(step complaint.Step, path, summary string, h func(http.ResponseWriter, *http.Request, access.Principal) error, body any) route {
+		return route{method: "POST", pattern: c + path, action: access.StepAction(step), handle: h,
+			doc: doc{summary: summary, body: body, response: cases.CenterView{}}}
 	}
 	return []route{
 		r(complaint.StepAccept, "/acceptance", "Accept the complaint (受理) and choose how it is handled: direct, self, referral or supervised",
@@ -90,8 +63,8 @@ func (s *Server) stepRoutes() []route {
 
 // stepHandler decodes a command of type C from the body and takes the step.
 // idField names the command's field that the {rid} path segment fills.
-func stepHandler[C complaint.Command](s *Server, idField string) func(http.ResponseWriter, *http.Request, auth.Principal) error {
-	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func stepHandler[C complaint.Command](s *Server, idField string) func(http.ResponseWriter, *http.Request, access.Principal) error {
+	return func(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 		var cmd C
 		meta, err := commandRequest(w, r, p, &cmd)
 		if err != nil {
@@ -103,17 +76,12 @@ func stepHandler[C complaint.Command](s *Server, idField string) func(http.Respo
 				return err
 			}
 		}
-		if o, ok := command.(complaint.OrderSupervision); ok {
-			// Escalations are raised by the deadline process, not by hand.
-			o.Source = complaint.SourceSupervisor
-			command = o
+		v, err := s.Cases.Take(r.Context(), p, meta, r.PathValue("id"), command)
+		if err != nil {
+			return err
 		}
-		var actor complaint.Actor
-		if p.Role == auth.RoleDepartment {
-			actor.DepartmentID = p.DepartmentID
-		}
-		row, err := s.cases.Do(r.Context(), meta, r.PathValue("id"), command, actor)
-		return s.commandAnswer(w, r, p, row, err)
+		writeJSON(w, http.StatusOK, v)
+		return nil
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/domain"
-	"github.com/watchpost/watchpost/domain/audit"
+	"github.com/watchpost/watchpost/domain/access"
 )
 
 type createTokenRequest struct {
@@ -18,7 +18,7 @@ type createTokenRequest struct {
 }
 
 // createToken: POST /api/v1/tokens.
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	body, err := readBody(w, r)
 	if err != nil {
 		return err
@@ -27,29 +27,18 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err := decodeStrict(body, &req); err != nil {
 		return err
 	}
-	role, err := auth.ParseRole(req.Role)
+	role, err := access.ParseRole(req.Role)
 	if err != nil {
 		return err
 	}
 	if req.TTLHours < 0 || req.TTLHours > 24*366 {
 		return domain.Invalid("ttlHours", "from 0 (no expiry) to %d", 24*366)
 	}
-	if len(req.Name) > 200 {
-		return domain.Invalid("name", "at most 200 characters")
-	}
-	token, info, err := s.tokens.Create(r.Context(), auth.Spec{
+	token, info, err := s.Accounts.Create(r.Context(), p, origin(r), auth.Spec{
 		Role: role, DepartmentID: req.DepartmentID, PointID: req.PointID, Name: req.Name,
-		TTL: time.Duration(req.TTLHours) * time.Hour, CreatedBy: p.TokenID,
+		TTL: time.Duration(req.TTLHours) * time.Hour,
 	})
 	if err != nil {
-		return err
-	}
-	if err := s.trail.Record(r.Context(), audit.Recorded{Action: audit.ActionTokenCreated, Actor: p.TokenID, ActorRole: string(p.Role),
-		Subject: info.TokenID, Reason: "role " + string(info.Role), Remote: clientAddr(r), UserAgent: r.UserAgent()}); err != nil {
-		// A token that is not in the audit trail must not exist.
-		if rerr := s.tokens.Revoke(r.Context(), info.TokenID); rerr != nil {
-			s.logger.Error("could not revoke an unaudited token", "token", info.TokenID, "err", rerr)
-		}
 		return err
 	}
 	writeJSON(w, http.StatusCreated, createdToken{Token: token, Principal: info})
@@ -57,8 +46,8 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p auth.Prin
 }
 
 // listTokens: GET /api/v1/tokens.
-func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	list, err := s.tokens.List(r.Context())
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	list, err := s.Accounts.List(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -67,13 +56,8 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p auth.Princ
 }
 
 // revokeToken: DELETE /api/v1/tokens/{id}.
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := r.PathValue("id")
-	if err := s.tokens.Revoke(r.Context(), id); err != nil {
-		return err
-	}
-	if err := s.trail.Record(r.Context(), audit.Recorded{Action: audit.ActionTokenRevoked, Actor: p.TokenID, ActorRole: string(p.Role),
-		Subject: id, Remote: clientAddr(r), UserAgent: r.UserAgent()}); err != nil {
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := s.Accounts.Revoke(r.Context(), p, origin(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -83,7 +84,12 @@ func (c *Calendars) Current(ctx context.Context) (projections.LoadedCalendar, er
 }
 
 // Load loads (or replaces) a year's official schedule.
-func (c *Calendars) Load(ctx context.Context, meta eventstore.Metadata, y calendar.Year) (eventstore.Result, error) {
+//
+// Who: administrators.
+func (c *Calendars) Load(ctx context.Context, p access.Principal, meta eventstore.Metadata, y calendar.Year) (eventstore.Result, error) {
+	if err := access.Permit(p, access.ManageCalendar); err != nil {
+		return eventstore.Result{}, err
+	}
 	res, err := c.load(ctx, meta, y, false)
 	if err != nil {
 		return res, err

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/department"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -29,7 +30,12 @@ func New(run *command.Runner, pool *pgxpool.Pool) *Service {
 const maxDepth = 8
 
 // RegisterDepartment adds a department.
-func (s *Service) RegisterDepartment(ctx context.Context, meta eventstore.Metadata, id string, det department.Details) (department.Department, error) {
+//
+// Who (for this and the other changes of the register): administrators.
+func (s *Service) RegisterDepartment(ctx context.Context, p access.Principal, meta eventstore.Metadata, id string, det department.Details) (department.Department, error) {
+	if err := access.Permit(p, access.ManageDepartments); err != nil {
+		return department.Department{}, err
+	}
 	if err := s.checkParent(ctx, id, det.ParentID); err != nil {
 		return department.Department{}, err
 	}
@@ -44,8 +50,11 @@ type Change struct {
 }
 
 // ChangeDepartment updates a department's details.
-func (s *Service) ChangeDepartment(ctx context.Context, meta eventstore.Metadata, id string, ch Change) (department.Department, error) {
-	cur, err := s.Department(ctx, id)
+func (s *Service) ChangeDepartment(ctx context.Context, p access.Principal, meta eventstore.Metadata, id string, ch Change) (department.Department, error) {
+	if err := access.Permit(p, access.ManageDepartments); err != nil {
+		return department.Department{}, err
+	}
+	cur, err := s.department(ctx, id)
 	if err != nil {
 		return cur, err
 	}
@@ -71,21 +80,36 @@ func (s *Service) ChangeDepartment(ctx context.Context, meta eventstore.Metadata
 }
 
 // DeactivateDepartment takes a department out of use.
-func (s *Service) DeactivateDepartment(ctx context.Context, meta eventstore.Metadata, id, reason string) (department.Department, error) {
+func (s *Service) DeactivateDepartment(ctx context.Context, p access.Principal, meta eventstore.Metadata, id, reason string) (department.Department, error) {
+	if err := access.Permit(p, access.ManageDepartments); err != nil {
+		return department.Department{}, err
+	}
 	return s.do(ctx, "deactivate_department", id, meta, func(d *department.Department, now time.Time) ([]department.Event, error) {
 		return d.Deactivate(reason, now)
 	})
 }
 
 // ReactivateDepartment puts a department back in use.
-func (s *Service) ReactivateDepartment(ctx context.Context, meta eventstore.Metadata, id string) (department.Department, error) {
+func (s *Service) ReactivateDepartment(ctx context.Context, p access.Principal, meta eventstore.Metadata, id string) (department.Department, error) {
+	if err := access.Permit(p, access.ManageDepartments); err != nil {
+		return department.Department{}, err
+	}
 	return s.do(ctx, "reactivate_department", id, meta, func(d *department.Department, now time.Time) ([]department.Event, error) {
 		return d.Reactivate(now)
 	})
 }
 
 // Department reads one department.
-func (s *Service) Department(ctx context.Context, id string) (department.Department, error) {
+//
+// Who (for this and Departments): every role.
+func (s *Service) Department(ctx context.Context, p access.Principal, id string) (department.Department, error) {
+	if err := access.Permit(p, access.ReadReference); err != nil {
+		return department.Department{}, err
+	}
+	return s.department(ctx, id)
+}
+
+func (s *Service) department(ctx context.Context, id string) (department.Department, error) {
 	if !department.ValidID(id) {
 		return department.Department{}, domain.NotFound("id", "no department %s", id)
 	}
@@ -93,13 +117,16 @@ func (s *Service) Department(ctx context.Context, id string) (department.Departm
 }
 
 // Departments reads the register.
-func (s *Service) Departments(ctx context.Context, includeInactive bool) ([]department.Department, error) {
+func (s *Service) Departments(ctx context.Context, p access.Principal, includeInactive bool) ([]department.Department, error) {
+	if err := access.Permit(p, access.ReadReference); err != nil {
+		return nil, err
+	}
 	return projections.ListDepartments(ctx, s.pool, includeInactive)
 }
 
 // ActiveDepartment checks that a referral may name the department.
 func (s *Service) ActiveDepartment(ctx context.Context, field, id string) error {
-	d, err := s.Department(ctx, id)
+	d, err := s.department(ctx, id)
 	if domain.ErrorCode(err) == domain.CodeNotFound {
 		return domain.Invalid(field, "no department %q in the register", id)
 	}
@@ -122,7 +149,7 @@ func (s *Service) checkParent(ctx context.Context, id, parent string) error {
 		if depth == maxDepth {
 			return domain.Invalid("parentId", "departments nest at most %d deep", maxDepth)
 		}
-		p, err := s.Department(ctx, parent)
+		p, err := s.department(ctx, parent)
 		if domain.ErrorCode(err) == domain.CodeNotFound {
 			return domain.Invalid("parentId", "no department %q in the register", parent)
 		}
@@ -163,5 +190,5 @@ func (s *Service) do(ctx context.Context, name, id string, meta eventstore.Metad
 	if err := s.run.Settle(ctx, res.LastSeq); err != nil {
 		return department.Department{}, err
 	}
-	return s.Department(ctx, id)
+	return s.department(ctx, id)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/command"
+	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -68,7 +69,12 @@ func (t *Taxonomies) Current(ctx context.Context) (complaint.Taxonomy, error) {
 }
 
 // AddTerm adds a term to one list of the classification.
-func (t *Taxonomies) AddTerm(ctx context.Context, meta eventstore.Metadata, kind, code, label string) (complaint.Taxonomy, error) {
+//
+// Who: administrators.
+func (t *Taxonomies) AddTerm(ctx context.Context, p access.Principal, meta eventstore.Metadata, kind, code, label string) (complaint.Taxonomy, error) {
+	if err := access.Permit(p, access.ManageTaxonomy); err != nil {
+		return complaint.Taxonomy{}, err
+	}
 	res, err := t.run.Execute(ctx, "add_taxonomy_term", complaint.TaxonomyAggregateType, complaint.TaxonomyID, meta,
 		func(history []eventstore.Event, now time.Time) ([]eventstore.Pending, error) {
 			tax := complaint.DefaultTaxonomy()

@@ -1,4 +1,4 @@
-package casework
+package cases
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func (s *Service) Public(ctx context.Context, code string, now time.Time) (Publi
 	if !ok {
 		return PublicView{}, ErrNoTrackedCase
 	}
-	row, err := projections.CaseByTracking(ctx, s.pool, digest)
+	row, err := projections.CaseByTracking(ctx, s.d.Pool, digest)
 	if domain.ErrorCode(err) == domain.CodeNotFound {
 		return PublicView{}, ErrNoTrackedCase
 	}
@@ -48,7 +48,7 @@ func (s *Service) Public(ctx context.Context, code string, now time.Time) (Publi
 	}
 	c := row.Case
 	v := PublicView{Status: c.Status, ReceivedAt: c.ReceivedAt, UpdatedAt: c.UpdatedAt, Replies: []PublicReply{}}
-	deadlines, err := projections.CaseDeadlines(ctx, s.pool, c.ID, now)
+	deadlines, err := projections.CaseDeadlines(ctx, s.d.Pool, c.ID, now)
 	if err != nil {
 		return v, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) Public(ctx context.Context, code string, now time.Time) (Publi
 			v.DueAt = d.DueAt
 		}
 	}
-	events, err := eventstore.ReadAggregate(ctx, s.pool, complaint.AggregateType, c.ID)
+	events, err := eventstore.ReadAggregate(ctx, s.d.Pool, complaint.AggregateType, c.ID)
 	if err != nil {
 		return v, err
 	}
