@@ -3,6 +3,7 @@ package rating_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/rating"
@@ -65,3 +66,5 @@ var (
 	march  = rating.Month(2026, 3)
 	police = rating.Unit{ID: "police-permits", Kind: rating.UnitOffice, Category: rating.CategoryEnforcement}
 )
+
+func timeMonth(m int) time.Month { return time.Month(m) }

@@ -23,9 +23,15 @@ func rankScheme() rating.Scheme {
 // a total of 100 − violations − lapses/10.
 func scored(t *testing.T, s rating.Scheme, id string, n, violations, lapses int) rating.Score {
 	t.Helper()
+	return scoredIn(t, s, march, id, n, violations, lapses)
+}
+
+// scoredIn is scored for another period.
+func scoredIn(t *testing.T, s rating.Scheme, p rating.Period, id string, n, violations, lapses int) rating.Score {
+	t.Helper()
 	in := rating.ScoreInput{
 		Unit:    rating.Unit{ID: id, Kind: rating.UnitDepartment, Category: rating.CategoryEnforcement},
-		Period:  march,
+		Period:  p,
 		Tallies: map[rating.Method]rating.Tally{rating.MethodSampling: {Excellent: n}},
 	}
 	if violations > 0 {
