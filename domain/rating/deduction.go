@@ -58,36 +58,54 @@ func Rectify(rule RectificationRule, items []Deduction) (RectificationScore, err
 	if err := validateRules("rectification.deductions", rule.Deductions, ComponentRectification); err != nil {
 		return RectificationScore{}, err
 	}
+	if err := checkKinds("deductions", items, ComponentRectification); err != nil {
+		return RectificationScore{}, err
+	}
 	s := Scheme{Rectification: &rule}
 	lines, deducted, err := deductionLines(s, "deductions", items, ComponentRectification)
 	if err != nil {
 		return RectificationScore{}, err
 	}
-	out := RectificationScore{Base: rule.Base, Lines: lines, Deducted: deducted}
-	out.Score = rule.Base.Sub(deducted)
+	return rectified(rule.Base, lines, deducted), nil
+}
+
+// rectified finishes the rectification part: the base minus what was
+// deducted, stopped at 0 by the floor.
+func rectified(base Number, lines []DeductionLine, deducted Number) RectificationScore {
+	out := RectificationScore{Base: base, Lines: lines, Deducted: deducted}
+	out.Score = base.Sub(deducted)
 	if out.Score.Sign() < 0 {
 		out.Floor = out.Score.Neg()
 		out.Score = Number{}
 	}
-	return out, nil
+	return out
 }
 
-// deductionLines checks the deductions of one component against the
-// scheme's rules and prices them, in the order of the kinds and then of the
-// input.
-func deductionLines(s Scheme, field string, in []Deduction, c Component) ([]DeductionLine, Number, error) {
+// checkKinds requires every deduction to have a known kind and, when only
+// is not empty, a kind of that component.
+func checkKinds(field string, in []Deduction, only Component) error {
 	for i, d := range in {
 		f := fmt.Sprintf("%s[%d].kind", field, i)
 		if err := d.Kind.Validate(f); err != nil {
-			return nil, Number{}, err
+			return err
 		}
-		if d.Kind.Component() != c {
-			return nil, Number{}, domain.Invalid(f, "%q belongs to the %s part, not the %s part", string(d.Kind), d.Kind.Component(), c)
+		if only != "" && d.Kind.Component() != only {
+			return domain.Invalid(f, "%q belongs to the %s part, not the %s part", string(d.Kind), d.Kind.Component(), only)
 		}
 	}
+	return nil
+}
+
+// deductionLines prices the deductions of component c against the scheme's
+// rules, in the order of the kinds and then of the input, and skips the
+// others; errors name the deduction by its place in the input.
+func deductionLines(s Scheme, field string, in []Deduction, c Component) ([]DeductionLine, Number, error) {
 	lines := []DeductionLine{}
 	total := Number{}
 	for _, kind := range DeductionKinds() {
+		if kind.Component() != c {
+			continue
+		}
 		for i, d := range in {
 			if d.Kind != kind {
 				continue

@@ -49,12 +49,14 @@ type Entry struct {
 	Outcome         Outcome `json:"outcome"`
 }
 
-// Ranking is the league table of one category for one period: the ranked
+// Ranking is the league table of one kind of unit in one category for one
+// period (departments are not ranked with offices or windows): the ranked
 // units from the highest total to the lowest (equal totals by unit id),
 // then the units not ranked by unit id.
 type Ranking struct {
 	Scheme   Ref      `json:"scheme"`
 	Period   Period   `json:"period"`
+	Kind     UnitKind `json:"kind,omitempty"`
 	Category Category `json:"category,omitempty"`
 	Ranked   int      `json:"ranked"`
 	Entries  []Entry  `json:"entries"`
@@ -62,8 +64,8 @@ type Ranking struct {
 
 // Rank ranks the scores of one category (the empty category: the
 // uncategorised service windows) for period p under scheme s. Each score
-// must be of that scheme version, period and category, one per unit, and
-// must pass Verify.
+// must be of that scheme version, period and category, all of one unit
+// kind, one per unit, and must pass Verify.
 //
 // Totals are compared exactly. A unit with fewer ratings than the scheme's
 // minimum, or unscored, is listed as not ranked. Among the ranked, the top
@@ -93,6 +95,8 @@ func Rank(s Scheme, p Period, category Category, scores []Score) (Ranking, error
 			return Ranking{}, domain.Invalid(f+".period", "is %s, the ranking's is %s", sc.Period, p)
 		case sc.Unit.Category != category:
 			return Ranking{}, domain.Invalid(f+".unit.category", "is %q, the ranking's is %q", string(sc.Unit.Category), string(category))
+		case sc.Unit.Kind != scores[0].Unit.Kind:
+			return Ranking{}, domain.Invalid(f+".unit.kind", "is %q, the first score's is %q: one ranking holds one kind of unit", string(sc.Unit.Kind), string(scores[0].Unit.Kind))
 		case seen[sc.Unit.ID]:
 			return Ranking{}, domain.Invalid(f+".unit.id", "%q has two scores", sc.Unit.ID)
 		}
@@ -103,6 +107,9 @@ func Rank(s Scheme, p Period, category Category, scores []Score) (Ranking, error
 	}
 
 	out := Ranking{Scheme: s.Ref(), Period: p, Category: category}
+	if len(scores) > 0 {
+		out.Kind = scores[0].Unit.Kind
+	}
 	var ranked, unranked []Entry
 	for _, sc := range scores {
 		e := Entry{Unit: sc.Unit, Total: sc.Total, Ratings: sc.Ratings}
@@ -163,27 +170,35 @@ func place(entries []Entry) {
 	}
 }
 
-// RankAll groups the scores by category (行政执法类, 综合管理类, then the
-// uncategorised) and ranks each group that has a score.
+// RankAll groups the scores by unit kind (departments, offices, windows)
+// and, within a kind, by category (行政执法类, 综合管理类, then the
+// uncategorised), and ranks each group that has a score.
 func RankAll(s Scheme, p Period, scores []Score) ([]Ranking, error) {
-	groups := map[Category][]Score{}
-	for _, sc := range scores {
-		groups[sc.Unit.Category] = append(groups[sc.Unit.Category], sc)
+	type group struct {
+		kind     UnitKind
+		category Category
+	}
+	groups := map[group][]Score{}
+	for i, sc := range scores {
+		if err := sc.Unit.Validate(fmt.Sprintf("scores[%d].unit", i)); err != nil {
+			return nil, err
+		}
+		g := group{sc.Unit.Kind, sc.Unit.Category}
+		groups[g] = append(groups[g], sc)
 	}
 	var out []Ranking
-	for _, c := range []Category{CategoryEnforcement, CategoryManagement, ""} {
-		if len(groups[c]) == 0 {
-			continue
+	for _, k := range []UnitKind{UnitDepartment, UnitOffice, UnitWindow} {
+		for _, c := range []Category{CategoryEnforcement, CategoryManagement, ""} {
+			g := groups[group{k, c}]
+			if len(g) == 0 {
+				continue
+			}
+			r, err := Rank(s, p, c, g)
+			if err != nil {
+				return nil, fmt.Errorf("%s %q: %w", k, string(c), err)
+			}
+			out = append(out, r)
 		}
-		r, err := Rank(s, p, c, groups[c])
-		if err != nil {
-			return nil, fmt.Errorf("category %q: %w", string(c), err)
-		}
-		out = append(out, r)
-		delete(groups, c)
-	}
-	for c := range groups {
-		return nil, ValidateCategory("scores.unit.category", c)
 	}
 	return out, nil
 }

@@ -274,6 +274,8 @@ func TestRankRefuses(t *testing.T) {
 	management.Unit.Category = rating.CategoryManagement
 	april := good
 	april.Period = rating.Month(2026, 4)
+	office := other
+	office.Unit.Kind = rating.UnitOffice
 	tests := []struct {
 		name     string
 		category rating.Category
@@ -286,6 +288,7 @@ func TestRankRefuses(t *testing.T) {
 		{"a unit twice", rating.CategoryEnforcement, []rating.Score{good, other, good}, "scores[2].unit.id"},
 		{"a total that does not add up", rating.CategoryEnforcement, []rating.Score{good, tampered}, "scores[1]"},
 		{"an unknown category", "other", nil, "category"},
+		{"two kinds of unit", rating.CategoryEnforcement, []rating.Score{good, office}, "scores[1].unit.kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,12 +308,18 @@ func TestRankAllGroupsByCategory(t *testing.T) {
 	b := scored(t, s, "b", 10, 5, 0)
 	m := scored(t, s, "m", 10, 50, 0)
 	m.Unit.Category = rating.CategoryManagement
-	rs, err := rating.RankAll(s, march, []rating.Score{m, b, a})
+	o := scored(t, s, "o", 10, 0, 0)
+	o.Unit.Kind = rating.UnitOffice
+	rs, err := rating.RankAll(s, march, []rating.Score{o, m, b, a})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2 || rs[0].Category != rating.CategoryEnforcement || rs[1].Category != rating.CategoryManagement {
+	if len(rs) != 3 || rs[0].Category != rating.CategoryEnforcement || rs[1].Category != rating.CategoryManagement ||
+		rs[2].Kind != rating.UnitOffice || rs[0].Kind != rating.UnitDepartment {
 		t.Fatalf("%+v", rs)
+	}
+	if got := table(rs[2]); got != "o 1/1 S" {
+		t.Errorf("offices:\n%s", got)
 	}
 	if got := table(rs[0]); got != "a 1/2 S\nb 2/1 S" {
 		t.Errorf("enforcement:\n%s", got)

@@ -131,35 +131,28 @@ func Compute(s Scheme, in ScoreInput) (Score, error) {
 	}
 	out.Scored = out.Unscored == ""
 
-	var rect []Deduction
-	var daily []Deduction
-	for _, d := range in.Deductions {
-		if d.Kind.Component() == ComponentRectification {
-			rect = append(rect, d)
-		} else {
-			daily = append(daily, d)
-		}
+	if err := checkKinds("deductions", in.Deductions, ""); err != nil {
+		return Score{}, err
 	}
-	if s.Rectification != nil {
-		r, err := Rectify(*s.Rectification, rect)
-		if err != nil {
-			return Score{}, err
-		}
-		out.Rectification = &r
-	} else if len(rect) > 0 {
-		return Score{}, domain.Invalid("deductions", "scheme %s has no rectification part (got %q)", s.Ref(), string(rect[0].Kind))
-	}
-	lines, total, err := deductionLines(s, "deductions", daily, ComponentDaily)
+	rect, deducted, err := deductionLines(s, "deductions", in.Deductions, ComponentRectification)
 	if err != nil {
 		return Score{}, err
 	}
-	out.Daily = Daily{Lines: lines, Total: total}
+	if s.Rectification != nil {
+		r := rectified(s.Rectification.Base, rect, deducted)
+		out.Rectification = &r
+	}
+	daily, dailyTotal, err := deductionLines(s, "deductions", in.Deductions, ComponentDaily)
+	if err != nil {
+		return Score{}, err
+	}
+	out.Daily = Daily{Lines: daily, Total: dailyTotal}
 
 	if !out.Scored {
 		return out, nil
 	}
 	out.SatisfactionPoints = out.Satisfaction.Mul(out.Scale)
-	total = out.SatisfactionPoints.Sub(out.Daily.Total)
+	total := out.SatisfactionPoints.Sub(out.Daily.Total)
 	if out.Rectification != nil {
 		total = total.Add(out.Rectification.Score)
 	}

@@ -150,7 +150,11 @@ func TestComputeRefusesBadInput(t *testing.T) {
 		{"unknown method", rating.UnitAssessment(), rating.ScoreInput{Unit: police, Period: march, Tallies: map[rating.Method]rating.Tally{"phone": {Good: 1}}}, "tallies.phone"},
 		{"method the scheme does not count", rating.UnitAssessment(), rating.ScoreInput{Unit: police, Period: march, Tallies: map[rating.Method]rating.Tally{rating.MethodSampling: {Good: 1}}}, "tallies.sampling"},
 		{"daily deduction under 002", rating.UnitAssessment(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductLapse, Count: 1}}}, "deductions[0].kind"},
-		{"rectification deduction under 003", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductLate, Count: 1}}}, "deductions"},
+		{"rectification deduction under 003", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductLate, Count: 1}}}, "deductions[0].kind"},
+		{"errors name the input's place", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{
+			{Kind: rating.DeductViolation, Count: 1, Amount: rating.Int(1)}, {Kind: rating.DeductLapse, Count: 1, Amount: num(t, "0.2")}}}, "deductions[1].amount"},
+		{"unknown deduction kind", rating.UnitAssessment(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{
+			{Kind: rating.DeductLate, Count: 1}, {Kind: "fine", Count: 1}}}, "deductions[1].kind"},
 		{"violation without an amount", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductViolation, Count: 1}}}, "deductions[0].amount"},
 		{"violation above the range", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductViolation, Count: 1, Amount: num(t, "1.5")}}}, "deductions[0].amount"},
 		{"violation below the range", rating.PublicReviewDepartments(), rating.ScoreInput{Unit: police, Period: march, Tallies: ok, Deductions: []rating.Deduction{{Kind: rating.DeductViolation, Count: 1, Amount: num(t, "0.4")}}}, "deductions[0].amount"},
