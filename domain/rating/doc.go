@@ -32,8 +32,9 @@
 //     group is taken first; the bottom group is drawn from the ranked units
 //     that are not in it (so with six or fewer ranked units nobody is in the
 //     bottom three). The absolute threshold is applied regardless of rank: a
-//     unit under 70 is never 满意, must rectify and its head is held
-//     accountable, and it loses the year-end awards like the bottom three.
+//     unit under 70 is never 满意, its head is held accountable, it must
+//     rectify within a set time where the scheme says so (002 does, 003 does
+//     not), and it loses the year-end awards like the bottom three.
 //   - Units with fewer ratings than the scheme's minimum are listed as not
 //     ranked, get no place, do not count towards the top or bottom groups and
 //     bear no consequence.
