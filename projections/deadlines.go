@@ -12,6 +12,7 @@ import (
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/domain/ladder"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -101,7 +102,7 @@ type caseClocks struct {
 type alarmKey struct {
 	clock   string
 	round   int
-	level   string
+	level   ladder.Step
 	version int
 }
 
@@ -433,7 +434,7 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 			if a.ClockID != id {
 				continue
 			}
-			k := alarmKey{id, a.Round, string(a.Level), r.version}
+			k := alarmKey{id, a.Round, a.Level, r.version}
 			if cc.alarms[k] == nil {
 				cc.alarms[k] = &alarmRow{at: a.At, deadline: a.Deadline, department: a.DepartmentID}
 			}

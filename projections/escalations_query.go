@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/ladder"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -140,9 +141,9 @@ func caseDeadlines(ctx context.Context, q eventstore.Querier, caseID string) ([]
 
 // ParseRank reads a board level filter: 1, 2 or 3.
 func ParseRank(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 3 {
+	l, ok := ladder.ParseRank(s)
+	if !ok {
 		return 0, domain.Invalid("level", "1 (催办), 2 (督办) or 3 (挂牌督办)")
 	}
-	return n, nil
+	return int(l), nil
 }

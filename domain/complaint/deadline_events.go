@@ -3,40 +3,33 @@ package complaint
 import (
 	"fmt"
 	"time"
+
+	"github.com/watchpost/watchpost/domain/ladder"
 )
 
 // Events the system raises on the case's own stream when a deadline falls
 // due (the escalation ladder of DESIGN §3). They never change the status;
 // Escalated raises the case's supervision level.
 const (
-	TypeDeadlineApproaching  = "DeadlineApproaching"
-	TypeResponseOverdue      = "ResponseOverdue"
-	TypeClosureOverdue       = "ClosureOverdue"
-	TypeRectificationOverdue = "RectificationOverdue"
-	TypeEscalated            = "Escalated"
-)
-
-// The steps of the ladder, as DeadlineFacts.Alarm names them.
-const (
-	AlarmApproaching          = "approaching"
-	AlarmResponseOverdue      = "response_overdue"
-	AlarmClosureOverdue       = "closure_overdue"
-	AlarmFlagged              = "flagged"
-	AlarmRectificationOverdue = "rectification_overdue"
+	TypeDeadlineApproaching  = ladder.EventApproaching
+	TypeResponseOverdue      = ladder.EventResponseOverdue
+	TypeClosureOverdue       = ladder.EventClosureOverdue
+	TypeRectificationOverdue = ladder.EventRectificationOverdue
+	TypeEscalated            = ladder.EventFlagged
 )
 
 // DeadlineFacts are what every deadline event says: which step of which
 // clock fell due, the deadline it belongs to (and its version), who must
 // act and how late it is.
 type DeadlineFacts struct {
-	Alarm        string    `json:"alarm"`
-	Clock        string    `json:"clock"`
-	Round        int       `json:"round"`
-	Version      int       `json:"version"`
-	DueAt        time.Time `json:"dueAt"`      // the deadline
-	FallsDueAt   time.Time `json:"fallsDueAt"` // when this step fell due
-	DepartmentID string    `json:"departmentId,omitempty"`
-	WorkdaysLate int       `json:"workdaysLate"`
+	Alarm        ladder.Step `json:"alarm"` // the step of the ladder
+	Clock        string      `json:"clock"`
+	Round        int         `json:"round"`
+	Version      int         `json:"version"`
+	DueAt        time.Time   `json:"dueAt"`      // the deadline
+	FallsDueAt   time.Time   `json:"fallsDueAt"` // when this step fell due
+	DepartmentID string      `json:"departmentId,omitempty"`
+	WorkdaysLate int         `json:"workdaysLate"`
 	// Level is the supervision the step puts the case under: 1 催办, 2 督办,
 	// 3 挂牌督办 (0 for a warning).
 	Level int `json:"level,omitempty"`
@@ -103,21 +96,17 @@ func DeadlineFactsOf(e Event) (DeadlineFacts, bool) {
 // DeadlineEvents are the events of one step of the ladder: one event, which
 // carries the supervision level the step amounts to.
 func DeadlineEvents(f DeadlineFacts, now time.Time) []Event {
+	f.Level = int(f.Alarm.Level())
 	switch f.Alarm {
-	case AlarmApproaching:
-		f.Level = 0
+	case ladder.Approaching:
 		return []Event{DeadlineApproaching{DeadlineFacts: f, At: now}}
-	case AlarmResponseOverdue:
-		f.Level = 1
+	case ladder.ResponseOverdue:
 		return []Event{ResponseOverdue{DeadlineFacts: f, At: now}}
-	case AlarmClosureOverdue:
-		f.Level = 2
+	case ladder.ClosureOverdue:
 		return []Event{ClosureOverdue{DeadlineFacts: f, At: now}}
-	case AlarmFlagged:
-		f.Level = 3
+	case ladder.Flagged:
 		return []Event{Escalated{DeadlineFacts: f, At: now}}
-	case AlarmRectificationOverdue:
-		f.Level = 1
+	case ladder.RectificationOverdue:
 		return []Event{RectificationOverdue{DeadlineFacts: f, At: now}}
 	}
 	return nil

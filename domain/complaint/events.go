@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/watchpost/watchpost/domain/ladder"
 )
 
 // The event vocabulary of a case. Every step of the lifecycle is one of these
@@ -348,10 +350,10 @@ const (
 	ModeReferral   = "referral"   // 转办: referred to a department
 	ModeSupervised = "supervised" // 督办: referred, and supervised by the center
 
-	// SupervisionOrdered.Level, in rising order.
-	LevelUrge      = "urge"      // 催办 (1)
-	LevelSupervise = "supervise" // 督办 (2)
-	LevelFlag      = "flag"      // 挂牌督办 (3)
+	// SupervisionOrdered.Level, in rising order (the ladder's codes).
+	LevelUrge      = ladder.CodeUrge      // 催办 (1)
+	LevelSupervise = ladder.CodeSupervise // 督办 (2)
+	LevelFlag      = ladder.CodeFlag      // 挂牌督办 (3)
 
 	// SupervisionOrdered.Source.
 	SourceSupervisor = "supervisor"
@@ -395,11 +397,7 @@ var (
 		{ModeReferral, "转办", "referral"},
 		{ModeSupervised, "督办", "supervised referral"},
 	}
-	supervisionLevels = []choice{ // in rising order: the rank is the index + 1
-		{LevelUrge, "催办", "urging"},
-		{LevelSupervise, "督办", "supervision"},
-		{LevelFlag, "挂牌督办", "flagged supervision"},
-	}
+	supervisionLevels  = levelChoices()
 	supervisionSources = []choice{
 		{SourceSupervisor, "监督员", "by a supervisor"},
 		{SourceEscalation, "超期升级", "by escalation"},
@@ -430,15 +428,20 @@ var (
 	}
 )
 
+// levelChoices are the ladder's supervision levels as choices.
+func levelChoices() []choice {
+	var out []choice
+	for _, l := range ladder.Levels() {
+		out = append(out, choice{l.Code(), l.Label(), l.English()})
+	}
+	return out
+}
+
 // SupervisionRank is the rank of a supervision level: 1 催办, 2 督办,
 // 3 挂牌督办; 0 for an unknown level.
 func SupervisionRank(level string) int {
-	for i, c := range supervisionLevels {
-		if c.code == level {
-			return i + 1
-		}
-	}
-	return 0
+	l, _ := ladder.ParseLevel(level)
+	return int(l)
 }
 
 // find returns the choice with code, or a choice naming the code itself.

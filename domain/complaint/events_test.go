@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/watchpost/watchpost/domain/ladder"
 )
 
 // leaky is free text that names the complainant, as a reply or a note may.
@@ -48,15 +50,15 @@ func sampleEvents() []Event {
 		CaseReopened{Reason: leaky, At: at},
 		CaseClosed{Note: leaky, At: at},
 		PersonalDataShredded{Reason: leaky, At: at},
-		DeadlineApproaching{DeadlineFacts: sampleFacts(AlarmApproaching), At: at},
-		ResponseOverdue{DeadlineFacts: sampleFacts(AlarmResponseOverdue), At: at},
-		ClosureOverdue{DeadlineFacts: sampleFacts(AlarmClosureOverdue), At: at},
-		RectificationOverdue{DeadlineFacts: sampleFacts(AlarmRectificationOverdue), At: at},
-		Escalated{DeadlineFacts: sampleFacts(AlarmFlagged), At: at},
+		DeadlineApproaching{DeadlineFacts: sampleFacts(ladder.Approaching), At: at},
+		ResponseOverdue{DeadlineFacts: sampleFacts(ladder.ResponseOverdue), At: at},
+		ClosureOverdue{DeadlineFacts: sampleFacts(ladder.ClosureOverdue), At: at},
+		RectificationOverdue{DeadlineFacts: sampleFacts(ladder.RectificationOverdue), At: at},
+		Escalated{DeadlineFacts: sampleFacts(ladder.Flagged), At: at},
 	}
 }
 
-func sampleFacts(alarm string) DeadlineFacts {
+func sampleFacts(alarm ladder.Step) DeadlineFacts {
 	return DeadlineFacts{Alarm: alarm, Clock: "closure", Round: 2, Version: 3, DueAt: t0.Add(72 * time.Hour),
 		FallsDueAt: t0.Add(72 * time.Hour), DepartmentID: dept1, WorkdaysLate: 2, Level: 2}
 }

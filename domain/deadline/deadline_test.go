@@ -7,6 +7,7 @@ import (
 
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/ladder"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -36,7 +37,7 @@ func track(events ...complaint.Event) *Tracker {
 	return tr
 }
 
-func wantAlarm(t *testing.T, s Schedule, clock string, level Level, when time.Time) {
+func wantAlarm(t *testing.T, s Schedule, clock string, level ladder.Step, when time.Time) {
 	t.Helper()
 	for _, a := range s.Alarms {
 		if a.ClockID == clock && a.Level == level {
@@ -66,11 +67,11 @@ func TestReferralLadder(t *testing.T) {
 	cal := official(t)
 	tr := track(complaint.CaseReferred{DepartmentID: "d1", At: at("2026-11-20 23:59")})
 	s := tr.Schedule(cal)
-	wantAlarm(t, s, "response", Approaching, at("2026-11-24 00:00"))
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-25 00:00"))
-	wantAlarm(t, s, "closure", Approaching, at("2026-12-01 00:00"))
-	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-02 00:00"))
-	wantAlarm(t, s, "closure", Flagged, at("2026-12-09 00:00"))
+	wantAlarm(t, s, "response", ladder.Approaching, at("2026-11-24 00:00"))
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-11-25 00:00"))
+	wantAlarm(t, s, "closure", ladder.Approaching, at("2026-12-01 00:00"))
+	wantAlarm(t, s, "closure", ladder.ClosureOverdue, at("2026-12-02 00:00"))
+	wantAlarm(t, s, "closure", ladder.Flagged, at("2026-12-09 00:00"))
 	if s.Alarms[0].DepartmentID != "d1" {
 		t.Fatalf("department %q", s.Alarms[0].DepartmentID)
 	}
@@ -79,7 +80,7 @@ func TestReferralLadder(t *testing.T) {
 	tr.Apply(complaint.ResponseRecorded{At: at("2026-11-23 09:00")})
 	s = tr.Schedule(cal)
 	noAlarm(t, s, "response")
-	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-02 00:00"))
+	wantAlarm(t, s, "closure", ladder.ClosureOverdue, at("2026-12-02 00:00"))
 	if c, _ := tr.Clock("response"); c.Outcome != Met {
 		t.Fatalf("response clock %+v", c)
 	}
@@ -95,8 +96,8 @@ func TestReferralLadder(t *testing.T) {
 func TestSpringFestival(t *testing.T) {
 	t.Parallel()
 	s := track(complaint.CaseReferred{DepartmentID: "d", At: at("2026-02-13 10:00")}).Schedule(official(t))
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-02-25 00:00"))
-	wantAlarm(t, s, "response", Approaching, at("2026-02-24 00:00"))
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-02-25 00:00"))
+	wantAlarm(t, s, "response", ladder.Approaching, at("2026-02-24 00:00"))
 }
 
 // Suspension stops the clocks and keeps the working time already used.
@@ -114,7 +115,7 @@ func TestSuspension(t *testing.T) {
 	// 48 working hours suspended: the response due (end of 25 Nov) moves
 	// two working days later, to the end of 27 Nov.
 	s := tr.Schedule(cal)
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-28 00:00"))
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-11-28 00:00"))
 	// Suspended over a weekend: only working time counts.
 	tr2 := track(
 		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
@@ -123,7 +124,7 @@ func TestSuspension(t *testing.T) {
 	)
 	// Fri 12:00 to Mon 12:00 is 24 working hours: closure due end of 2 Dec
 	// becomes end of 3 Dec.
-	wantAlarm(t, tr2.Schedule(cal), "closure", ClosureOverdue, at("2026-12-04 00:00"))
+	wantAlarm(t, tr2.Schedule(cal), "closure", ladder.ClosureOverdue, at("2026-12-04 00:00"))
 }
 
 // A granted extension replaces the closure deadline.
@@ -134,9 +135,9 @@ func TestExtension(t *testing.T) {
 		complaint.ExtensionGranted{RequestID: "ext-1", DueDate: "2026-12-18", At: at("2026-11-25 10:00")},
 	)
 	s := tr.Schedule(official(t))
-	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-19 00:00"))
-	wantAlarm(t, s, "closure", Approaching, at("2026-12-18 00:00"))
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-26 00:00"))
+	wantAlarm(t, s, "closure", ladder.ClosureOverdue, at("2026-12-19 00:00"))
+	wantAlarm(t, s, "closure", ladder.Approaching, at("2026-12-18 00:00"))
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-11-26 00:00"))
 }
 
 // A return cancels the clocks; the re-referral starts fresh ones for the new
@@ -152,8 +153,8 @@ func TestReturnAndReferAgain(t *testing.T) {
 	}
 	tr.Apply(complaint.CaseReferred{DepartmentID: "right", At: at("2026-11-24 15:00")})
 	s := tr.Schedule(official(t))
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-11-27 00:00"))
-	a, _ := s.Find("response", 2, ResponseOverdue)
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-11-27 00:00"))
+	a, _ := s.Find("response", 2, ladder.ResponseOverdue)
 	if a.DepartmentID != "right" || a.Round != 2 {
 		t.Fatalf("re-referral alarm %+v", a)
 	}
@@ -169,8 +170,8 @@ func TestReopen(t *testing.T) {
 	)
 	s := tr.Schedule(official(t))
 	noAlarm(t, s, "response")
-	wantAlarm(t, s, "closure", ClosureOverdue, at("2026-12-03 00:00"))
-	if a, ok := s.Find("closure", 2, ClosureOverdue); !ok || a.DepartmentID != "d" {
+	wantAlarm(t, s, "closure", ladder.ClosureOverdue, at("2026-12-03 00:00"))
+	if a, ok := s.Find("closure", 2, ladder.ClosureOverdue); !ok || a.DepartmentID != "d" {
 		t.Fatalf("reopened closure %+v %v", a, ok)
 	}
 }
@@ -179,7 +180,7 @@ func TestReopen(t *testing.T) {
 func TestCenterHandling(t *testing.T) {
 	t.Parallel()
 	s := track(complaint.CaseAccepted{Mode: complaint.ModeDirect, At: at("2026-11-23 10:00")}).Schedule(official(t))
-	a, ok := s.Find("response", 1, ResponseOverdue)
+	a, ok := s.Find("response", 1, ladder.ResponseOverdue)
 	if !ok || a.DepartmentID != "" || !a.At.Equal(at("2026-11-26 00:00")) {
 		t.Fatalf("center response %+v %v", a, ok)
 	}
@@ -197,12 +198,12 @@ func TestRectification(t *testing.T) {
 		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-02 10:00")},
 		complaint.RectificationRequired{RectificationID: "rect-1", DueDate: "2026-12-10", At: at("2026-11-20 10:00")},
 	)
-	wantAlarm(t, tr.Schedule(cal), id, RectificationOverdue, at("2026-12-11 00:00"))
+	wantAlarm(t, tr.Schedule(cal), id, ladder.RectificationOverdue, at("2026-12-11 00:00"))
 	tr.Apply(complaint.RectificationReported{RectificationID: "rect-1", At: at("2026-12-01 10:00")})
 	noAlarm(t, tr.Schedule(cal), id)
 	tr.Apply(complaint.RectificationVerified{RectificationID: "rect-1", Accepted: false, At: at("2026-12-02 10:00")})
 	s := tr.Schedule(cal)
-	if a, ok := s.Find(id, 2, RectificationOverdue); !ok || !a.At.Equal(at("2026-12-11 00:00")) {
+	if a, ok := s.Find(id, 2, ladder.RectificationOverdue); !ok || !a.At.Equal(at("2026-12-11 00:00")) {
 		t.Fatalf("rejected rectification %+v %v", a, ok)
 	}
 }
@@ -217,7 +218,7 @@ func TestMissingYear(t *testing.T) {
 	if err := s.Problems["closure"]; !errors.Is(err, calendar.ErrNoSchedule) {
 		t.Fatalf("closure into 2027: %v", err)
 	}
-	wantAlarm(t, s, "response", ResponseOverdue, at("2026-12-31 00:00"))
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-12-31 00:00"))
 	cal2, err := cal.With(calendar.Year{Year: 2027, Days: []calendar.Day{{Date: "2027-01-01", IsOffDay: true}}})
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +228,7 @@ func TestMissingYear(t *testing.T) {
 		t.Fatalf("problems with 2027 loaded: %v", s.Problems)
 	}
 	// Dec 29, 30, 31, Jan 4, 5, 6, 7 (Jan 1 is a holiday).
-	wantAlarm(t, s, "closure", ClosureOverdue, at("2027-01-08 00:00"))
+	wantAlarm(t, s, "closure", ladder.ClosureOverdue, at("2027-01-08 00:00"))
 }
 
 // Not accepting or closing a case ends every clock.
@@ -247,22 +248,14 @@ func TestClosingCancels(t *testing.T) {
 	}
 }
 
-// The ladder's names are the case vocabulary's: the escalation events name
-// the step they raise.
+// The ladder's steps raise the case's events: each step's event, carrying
+// the supervision level of the step.
 func TestLevelsMatchCaseVocabulary(t *testing.T) {
 	t.Parallel()
-	pairs := map[Level]string{
-		Approaching: complaint.AlarmApproaching, ResponseOverdue: complaint.AlarmResponseOverdue,
-		ClosureOverdue: complaint.AlarmClosureOverdue, Flagged: complaint.AlarmFlagged,
-		RectificationOverdue: complaint.AlarmRectificationOverdue,
-	}
-	for l, name := range pairs {
-		if string(l) != name {
-			t.Errorf("level %q, vocabulary %q", l, name)
-		}
-		events := complaint.DeadlineEvents(complaint.DeadlineFacts{Alarm: name}, at("2026-11-24 00:00"))
-		if len(events) == 0 {
-			t.Fatalf("no events for %s", name)
+	for _, l := range ladder.Steps() {
+		events := complaint.DeadlineEvents(complaint.DeadlineFacts{Alarm: l}, at("2026-11-24 00:00"))
+		if len(events) != 1 || events[0].EventType() != l.EventType() {
+			t.Fatalf("events for %s: %v", l, events)
 		}
 		// The escalation's supervision level is the ladder's rank.
 		c := &complaint.Case{Status: complaint.StatusInProgress}
@@ -271,8 +264,8 @@ func TestLevelsMatchCaseVocabulary(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if c.SupervisionLevel != l.Rank() && l != RectificationOverdue {
-			t.Errorf("%s: supervision level %d, rank %d", l, c.SupervisionLevel, l.Rank())
+		if c.SupervisionLevel != int(l.Level()) && l != ladder.RectificationOverdue {
+			t.Errorf("%s: supervision level %d, rank %d", l, c.SupervisionLevel, l.Level())
 		}
 	}
 }

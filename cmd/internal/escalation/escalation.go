@@ -22,6 +22,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/domain/ladder"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -119,13 +120,14 @@ func (p *Process) sleep(ctx context.Context, next time.Time) {
 
 // due is a pending alarm row.
 type due struct {
-	caseID, clockID, level, department string
-	round, version                     int
-	at, deadline                       time.Time
+	caseID, clockID, department string
+	level                       ladder.Step
+	round, version              int
+	at, deadline                time.Time
 }
 
 func (d due) commandID() string {
-	return "alarm:" + d.caseID + ":" + d.clockID + ":" + strconv.Itoa(d.round) + ":" + d.level + ":v" + strconv.Itoa(d.version)
+	return "alarm:" + d.caseID + ":" + d.clockID + ":" + strconv.Itoa(d.round) + ":" + string(d.level) + ":v" + strconv.Itoa(d.version)
 }
 
 // Step raises every alarm due now and returns when the next one falls due.
@@ -221,7 +223,7 @@ func (p *Process) raise(ctx context.Context, d due) error {
 				return nil, err
 			}
 			sched := tracker.Schedule(lc.Calendar)
-			a, ok := sched.Find(d.clockID, d.round, deadline.Level(d.level))
+			a, ok := sched.Find(d.clockID, d.round, d.level)
 			if !ok || !a.At.Equal(d.at) || a.At.After(now) {
 				return nil, nil // answered, suspended or moved since: nothing to raise
 			}
@@ -240,7 +242,7 @@ func (p *Process) raise(ctx context.Context, d due) error {
 	}
 	if len(res.Events) > 0 && !res.Duplicate {
 		p.lag.Observe(res.Events[0].OccurredAt.Sub(d.at).Seconds())
-		p.raised.WithLabelValues(d.level).Inc()
+		p.raised.WithLabelValues(string(d.level)).Inc()
 	}
 	return nil
 }
@@ -274,7 +276,9 @@ func (c openCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		counts[level] = float64(n)
 	}
-	for _, l := range []deadline.Level{deadline.ResponseOverdue, deadline.ClosureOverdue, deadline.Flagged, deadline.RectificationOverdue} {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, counts[string(l)], string(l))
+	for _, l := range ladder.Steps() {
+		if l.Level() > ladder.Warning {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, counts[string(l)], string(l))
+		}
 	}
 }
