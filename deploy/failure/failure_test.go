@@ -30,15 +30,16 @@ func TestMain(m *testing.M) {
 	testenv.Main(m)
 }
 
-// setupPeople registers the department and makes the tokens the load uses.
+// setupPeople registers the department and makes the tokens the load uses
+// (a department's token names a registered department).
 func setupPeople(t *testing.T, s *service) *load {
 	t.Helper()
-	l := &load{url: s.url, admin: s.token("--role", "admin"), handler: s.token("--role", "handler"),
-		dept: s.token("--role", "department", "--department", "failure-dept")}
+	l := &load{url: s.url, admin: s.token("--role", "admin"), handler: s.token("--role", "handler")}
 	if _, _, err := call(context.Background(), "POST", s.url+"/api/v1/departments", l.admin, "",
 		map[string]any{"id": "failure-dept", "name": "failure dept", "category": "management"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	l.dept = s.token("--role", "department", "--department", "failure-dept")
 	return l
 }
 
