@@ -1,0 +1,305 @@
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// panelTypes are the panels that show data; a text panel would be a
+// placeholder for a metric that does not exist.
+var panelTypes = set("timeseries", "stat", "gauge", "bargauge", "table", "heatmap", "state-timeline", "barchart")
+
+// checkDashboard checks a Grafana dashboard: every panel shows queries of
+// the provisioned datasource, and every query reads metrics the server
+// exports, with their labels, from a job that is scraped.
+func checkDashboard(w *world, raw []byte, datasource string, jobs map[string]bool) []string {
+	var d struct {
+		UID    string            `json:"uid"`
+		Title  string            `json:"title"`
+		Panels []json.RawMessage `json:"panels"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return []string{"dashboard: " + err.Error()}
+	}
+	var problems []string
+	if d.UID == "" || d.Title == "" {
+		problems = append(problems, "dashboard: no uid or title")
+	}
+	type target struct {
+		RefID      string         `json:"refId"`
+		Expr       string         `json:"expr"`
+		Datasource map[string]any `json:"datasource"`
+	}
+	type panel struct {
+		ID         int               `json:"id"`
+		Type       string            `json:"type"`
+		Title      string            `json:"title"`
+		Datasource map[string]any    `json:"datasource"`
+		GridPos    map[string]int    `json:"gridPos"`
+		Targets    []target          `json:"targets"`
+		Panels     []json.RawMessage `json:"panels"`
+	}
+	var panels []panel
+	var flatten func(raws []json.RawMessage) error
+	flatten = func(raws []json.RawMessage) error {
+		for _, r := range raws {
+			var p panel
+			if err := json.Unmarshal(r, &p); err != nil {
+				return err
+			}
+			panels = append(panels, p)
+			if err := flatten(p.Panels); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := flatten(d.Panels); err != nil {
+		return append(problems, "dashboard: "+err.Error())
+	}
+	ids := map[int]bool{}
+	shown := 0
+	for _, p := range panels {
+		where := fmt.Sprintf("dashboard panel %d %q", p.ID, p.Title)
+		if ids[p.ID] {
+			problems = append(problems, where+": the id is used twice")
+		}
+		ids[p.ID] = true
+		if len(p.GridPos) == 0 {
+			problems = append(problems, where+": no gridPos")
+		}
+		if p.Type == "row" {
+			continue
+		}
+		if !panelTypes[p.Type] {
+			problems = append(problems, fmt.Sprintf("%s: a %s panel shows no metric", where, p.Type))
+			continue
+		}
+		shown++
+		if len(p.Targets) == 0 {
+			problems = append(problems, where+": no query")
+		}
+		for _, tg := range p.Targets {
+			ds := tg.Datasource
+			if ds == nil {
+				ds = p.Datasource
+			}
+			if str(ds["uid"]) != datasource {
+				problems = append(problems, fmt.Sprintf("%s %s: datasource %v, want the provisioned %q", where, tg.RefID, ds["uid"], datasource))
+			}
+			if strings.TrimSpace(tg.Expr) == "" {
+				problems = append(problems, fmt.Sprintf("%s %s: an empty query", where, tg.RefID))
+				continue
+			}
+			for _, q := range checkQuery(w, jobs, tg.Expr) {
+				problems = append(problems, where+": "+q)
+			}
+		}
+	}
+	if shown == 0 {
+		problems = append(problems, "dashboard: no panel")
+	}
+	return problems
+}
+
+// ruleFile is the shape of a Prometheus rule file (and of a
+// PrometheusRule's spec).
+type ruleFile struct {
+	Groups []struct {
+		Name  string `yaml:"name"`
+		Rules []struct {
+			Alert       string            `yaml:"alert"`
+			Record      string            `yaml:"record"`
+			Expr        string            `yaml:"expr"`
+			For         string            `yaml:"for"`
+			Labels      map[string]string `yaml:"labels"`
+			Annotations map[string]string `yaml:"annotations"`
+		} `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+// checkRules checks alert rules: each has a name, a severity and a
+// summary, a valid for, and a query of metrics the server exports.
+func checkRules(w *world, raw []byte, jobs map[string]bool) (names []string, problems []string) {
+	doc, err := yamlDoc(raw)
+	if err != nil {
+		return nil, []string{"alert rules: " + err.Error()}
+	}
+	var rf ruleFile
+	if err := remarshal(doc, &rf); err != nil {
+		return nil, []string{"alert rules: " + err.Error()}
+	}
+	if len(rf.Groups) == 0 {
+		return nil, []string{"alert rules: no groups"}
+	}
+	for _, g := range rf.Groups {
+		for _, r := range g.Rules {
+			where := fmt.Sprintf("rule %s/%s", g.Name, r.Alert)
+			if r.Alert == "" {
+				problems = append(problems, fmt.Sprintf("rule group %s: a rule that is not an alert", g.Name))
+				continue
+			}
+			if slices.Contains(names, r.Alert) {
+				problems = append(problems, where+": the name is used twice")
+			}
+			names = append(names, r.Alert)
+			if sev := r.Labels["severity"]; sev != "critical" && sev != "warning" {
+				problems = append(problems, fmt.Sprintf("%s: severity %q, want critical or warning", where, sev))
+			}
+			if r.Annotations["summary"] == "" {
+				problems = append(problems, where+": no summary")
+			}
+			if r.For != "" {
+				if _, err := time.ParseDuration(r.For); err != nil {
+					problems = append(problems, fmt.Sprintf("%s: for %q: %v", where, r.For, err))
+				}
+			}
+			for _, q := range checkQuery(w, jobs, r.Expr) {
+				problems = append(problems, where+": "+q)
+			}
+		}
+	}
+	return names, problems
+}
+
+// remarshal moves a decoded YAML value into a typed one.
+func remarshal(v any, into any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	// The YAML tags double as the JSON names through this map.
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return err
+	}
+	return decodeInto(generic, into)
+}
+
+// decodeInto fills a struct with yaml tags from a generic value.
+func decodeInto(v any, into any) error {
+	return decodeValue(v, reflect.ValueOf(into).Elem())
+}
+
+func decodeValue(v any, out reflect.Value) error {
+	switch out.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok && v != nil {
+			return fmt.Errorf("want a map, got %T", v)
+		}
+		for i := 0; i < out.NumField(); i++ {
+			tag, _, _ := strings.Cut(out.Type().Field(i).Tag.Get("yaml"), ",")
+			if err := decodeValue(m[tag], out.Field(i)); err != nil {
+				return fmt.Errorf("%s: %w", tag, err)
+			}
+		}
+	case reflect.Slice:
+		l, ok := v.([]any)
+		if !ok && v != nil {
+			return fmt.Errorf("want a list, got %T", v)
+		}
+		s := reflect.MakeSlice(out.Type(), len(l), len(l))
+		for i, e := range l {
+			if err := decodeValue(e, s.Index(i)); err != nil {
+				return err
+			}
+		}
+		out.Set(s)
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok && v != nil {
+			return fmt.Errorf("want a map, got %T", v)
+		}
+		mm := reflect.MakeMap(out.Type())
+		for k, e := range m {
+			ev := reflect.New(out.Type().Elem()).Elem()
+			if err := decodeValue(e, ev); err != nil {
+				return err
+			}
+			mm.SetMapIndex(reflect.ValueOf(k), ev)
+		}
+		out.Set(mm)
+	case reflect.String:
+		if v != nil {
+			out.SetString(str(v))
+		}
+	}
+	return nil
+}
+
+// The alerts and panels the deployment promises (issue 15): a rule or a
+// panel that goes missing fails the test, not only one that drifts.
+var (
+	wantAlerts = []string{"WatchpostScrapeFailing", "WatchpostNoReplicaUp", "WatchpostArchiverStopped",
+		"WatchpostArchiveLagHigh", "WatchpostEscalationLagHigh"}
+	wantPanelMetrics = []string{"watchpost_commands_total", "watchpost_append_duration_seconds_bucket",
+		"watchpost_archive_lag_seconds", "watchpost_archive_lag_events", "watchpost_open_escalations",
+		"watchpost_escalations_raised_total", "watchpost_escalation_lag_seconds_bucket"}
+)
+
+// monitoringJobs are the scrape jobs the dashboard and the rules may
+// select: those of both deployments.
+func monitoringJobs(t *testing.T, w *world) (map[string]bool, string) {
+	t.Helper()
+	image, _ := checkDockerfile(w, readDeployFile(t, "Dockerfile"))
+	cf, _ := checkCompose(w, image, readDeployFile(t, "compose.yaml"), deployFiles)
+	kf, _ := checkK8s(w, image, readK8sInputs(t))
+	jobs := map[string]bool{}
+	for j := range cf.jobs {
+		if j == kf.job {
+			jobs[j] = true
+		}
+	}
+	if len(jobs) == 0 {
+		t.Fatalf("compose scrapes the jobs %v, Kubernetes the job %q: no job is common to both", cf.jobs, kf.job)
+	}
+	return jobs, cf.datasource
+}
+
+func TestDashboard(t *testing.T) {
+	w := mustWorld(t)
+	jobs, ds := monitoringJobs(t, w)
+	raw := readDeployFile(t, "grafana/dashboards/watchpost.json")
+	reportProblems(t, checkDashboard(w, raw, ds, jobs))
+	for _, m := range wantPanelMetrics {
+		if !strings.Contains(string(raw), m) {
+			t.Errorf("dashboard: no panel reads %s", m)
+		}
+	}
+}
+
+func TestAlertRules(t *testing.T) {
+	w := mustWorld(t)
+	jobs, _ := monitoringJobs(t, w)
+	raw := readDeployFile(t, "prometheus/alerts.yml")
+	names, problems := checkRules(w, raw, jobs)
+	reportProblems(t, problems)
+	for _, a := range wantAlerts {
+		if !slices.Contains(names, a) {
+			t.Errorf("alert rules: no %s", a)
+		}
+	}
+
+	// The PrometheusRule for Kubernetes carries the same groups.
+	docs, err := yamlDocs(readDeployFile(t, "k8s/monitoring.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := byKind(docs, "PrometheusRule")
+	if len(rules) != 1 {
+		t.Fatalf("k8s/monitoring.yaml: %d PrometheusRules, want 1", len(rules))
+	}
+	file, err := yamlDoc(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(get(rules[0], "spec", "groups"), file["groups"]) {
+		t.Error("k8s/monitoring.yaml: the PrometheusRule's groups differ from prometheus/alerts.yml's")
+	}
+}
