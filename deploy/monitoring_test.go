@@ -2,12 +2,19 @@ package deploy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"gopkg.in/yaml.v3"
 )
 
 // panelTypes are the panels that show data; a text panel would be a
@@ -126,12 +133,8 @@ type ruleFile struct {
 // checkRules checks alert rules: each has a name, a severity and a
 // summary, a valid for, and a query of metrics the server exports.
 func checkRules(w *world, raw []byte, jobs map[string]bool) (names []string, problems []string) {
-	doc, err := yamlDoc(raw)
-	if err != nil {
-		return nil, []string{"alert rules: " + err.Error()}
-	}
 	var rf ruleFile
-	if err := remarshal(doc, &rf); err != nil {
+	if err := yaml.Unmarshal(raw, &rf); err != nil {
 		return nil, []string{"alert rules: " + err.Error()}
 	}
 	if len(rf.Groups) == 0 {
@@ -165,72 +168,6 @@ func checkRules(w *world, raw []byte, jobs map[string]bool) (names []string, pro
 		}
 	}
 	return names, problems
-}
-
-// remarshal moves a decoded YAML value into a typed one.
-func remarshal(v any, into any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	// The YAML tags double as the JSON names through this map.
-	var generic any
-	if err := json.Unmarshal(b, &generic); err != nil {
-		return err
-	}
-	return decodeInto(generic, into)
-}
-
-// decodeInto fills a struct with yaml tags from a generic value.
-func decodeInto(v any, into any) error {
-	return decodeValue(v, reflect.ValueOf(into).Elem())
-}
-
-func decodeValue(v any, out reflect.Value) error {
-	switch out.Kind() {
-	case reflect.Struct:
-		m, ok := v.(map[string]any)
-		if !ok && v != nil {
-			return fmt.Errorf("want a map, got %T", v)
-		}
-		for i := 0; i < out.NumField(); i++ {
-			tag, _, _ := strings.Cut(out.Type().Field(i).Tag.Get("yaml"), ",")
-			if err := decodeValue(m[tag], out.Field(i)); err != nil {
-				return fmt.Errorf("%s: %w", tag, err)
-			}
-		}
-	case reflect.Slice:
-		l, ok := v.([]any)
-		if !ok && v != nil {
-			return fmt.Errorf("want a list, got %T", v)
-		}
-		s := reflect.MakeSlice(out.Type(), len(l), len(l))
-		for i, e := range l {
-			if err := decodeValue(e, s.Index(i)); err != nil {
-				return err
-			}
-		}
-		out.Set(s)
-	case reflect.Map:
-		m, ok := v.(map[string]any)
-		if !ok && v != nil {
-			return fmt.Errorf("want a map, got %T", v)
-		}
-		mm := reflect.MakeMap(out.Type())
-		for k, e := range m {
-			ev := reflect.New(out.Type().Elem()).Elem()
-			if err := decodeValue(e, ev); err != nil {
-				return err
-			}
-			mm.SetMapIndex(reflect.ValueOf(k), ev)
-		}
-		out.Set(mm)
-	case reflect.String:
-		if v != nil {
-			out.SetString(str(v))
-		}
-	}
-	return nil
 }
 
 // The alerts and panels the deployment promises (issue 15): a rule or a
@@ -301,5 +238,40 @@ func TestAlertRules(t *testing.T) {
 	}
 	if !reflect.DeepEqual(get(rules[0], "spec", "groups"), file["groups"]) {
 		t.Error("k8s/monitoring.yaml: the PrometheusRule's groups differ from prometheus/alerts.yml's")
+	}
+}
+
+// failingCollector reports an error, as the archive-lag and
+// open-escalation collectors do when NATS or PostgreSQL does not answer.
+type failingCollector struct{ desc *prometheus.Desc }
+
+func (c failingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c failingCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.NewInvalidMetric(c.desc, errors.New("database unreachable"))
+}
+
+// TestScrapeFailsWithDependency holds up WatchpostScrapeFailing's premise:
+// while NATS or PostgreSQL cannot be reached the scrape fails, so up is 0.
+// When the server exports a readiness gauge and serves /metrics with
+// ContinueOnError, this fails: switch the rule to the gauge.
+func TestScrapeFailsWithDependency(t *testing.T) {
+	w := mustWorld(t)
+	if len(w.scrapeHandlers) != 1 {
+		t.Fatalf("%d promhttp.HandlerOpts literals in the server, want the one of /metrics", len(w.scrapeHandlers))
+	}
+	if h := w.scrapeHandlers[0]; h != "" && h != "HTTPErrorOnError" {
+		t.Fatalf("/metrics is served with ErrorHandling %s: a failing collector no longer fails the scrape, so up{} no longer says NATS or PostgreSQL is unreachable", h)
+	}
+	for _, pkg := range []string{"eventstore", "cmd/internal/escalation"} {
+		if !w.invalidMetrics[pkg] {
+			t.Errorf("%s reports no collector error (prometheus.NewInvalidMetric): its metrics no longer fail the scrape when a dependency is down", pkg)
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(failingCollector{prometheus.NewDesc("x_lag", "", nil, nil)})
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("a failing collector is scraped with %d, want 500", rec.Code)
 	}
 }

@@ -28,6 +28,7 @@ import (
 const (
 	promPath       = "github.com/prometheus/client_golang/prometheus"
 	collectorsPath = "github.com/prometheus/client_golang/prometheus/collectors"
+	promhttpPath   = "github.com/prometheus/client_golang/prometheus/promhttp"
 	// binaryPkg is the package of the watchpost binary, relative to the
 	// module root; httpapiPkg the one whose routes are the HTTP surface.
 	binaryPkg  = "cmd/watchpost"
@@ -76,6 +77,11 @@ type world struct {
 	routes     []route
 	families   map[string]*family
 	series     map[string]series
+	// scrapeHandlers are the ErrorHandling values of the promhttp.HandlerOpts
+	// literals ("" for the default); invalidMetrics the packages whose
+	// collectors report an error instead of a value.
+	scrapeHandlers []string
+	invalidMetrics map[string]bool
 	// unreadable are places the derivation could not follow (a name that is
 	// not a constant, say): the checks would be blind there, so they fail.
 	unreadable []string
@@ -116,13 +122,14 @@ func deriveWorld(root string) (*world, error) {
 		return nil, err
 	}
 	w := &world{root: root, module: module, envRead: map[string]string{}, serveFlags: map[string]bool{},
-		families: map[string]*family{}, series: map[string]series{}}
+		families: map[string]*family{}, series: map[string]series{}, invalidMetrics: map[string]bool{}}
 	usesGo, usesProcess := false, false
 	for _, path := range src.sortedPaths() {
 		p := src.packages[path]
 		for _, f := range p.files {
 			w.readEnv(src, p, f)
 			g, pr := w.readMetrics(src, p, f)
+			w.readScrape(p, f)
 			usesGo, usesProcess = usesGo || g, usesProcess || pr
 			if p.rel == httpapiPkg {
 				w.readRoutes(src, p, f)
@@ -488,6 +495,40 @@ func (w *world) readRoutes(s *source, p *srcPackage, f *ast.File) {
 		}
 		if haveMethod && havePattern {
 			w.routes = append(w.routes, r)
+		}
+		return true
+	})
+}
+
+// readScrape records how /metrics answers when a collector fails.
+func (w *world) readScrape(p *srcPackage, f *ast.File) {
+	imports := importNames(f)
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CompositeLit:
+			sel, ok := n.Type.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "HandlerOpts" {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); !ok || imports[x.Name] != promhttpPath {
+				return true
+			}
+			handling := ""
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "ErrorHandling" {
+						handling = "?"
+						if v, ok := kv.Value.(*ast.SelectorExpr); ok {
+							handling = v.Sel.Name
+						}
+					}
+				}
+			}
+			w.scrapeHandlers = append(w.scrapeHandlers, handling)
+		case *ast.CallExpr:
+			if _, ok := isCall(n, imports, promPath, "NewInvalidMetric"); ok {
+				w.invalidMetrics[p.rel] = true
+			}
 		}
 		return true
 	})
