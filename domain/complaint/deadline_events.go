@@ -1,8 +1,9 @@
 package complaint
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/watchpost/watchpost/domain"
 
 	"github.com/watchpost/watchpost/domain/ladder"
 )
@@ -130,30 +131,29 @@ func eventTime(e Event) time.Time {
 }
 
 // deadlineSummary is the timeline line of a deadline event.
-func deadlineSummary(e Event) (string, bool) {
+func deadlineSummary(e Event) (domain.Message, bool) {
 	f, ok := DeadlineFactsOf(e)
 	if !ok {
-		return "", false
+		return domain.Message{}, false
 	}
-	who := "the complaint center"
+	who := domain.Term{Code: "center", ZH: "投诉中心", EN: "the complaint center"}
 	if f.DepartmentID != "" {
-		who = "department " + f.DepartmentID
+		who = domain.Term{Code: f.DepartmentID, ZH: "部门 " + f.DepartmentID, EN: "department " + f.DepartmentID}
 	}
-	due := f.DueAt.Add(-time.Nanosecond).In(shanghai).Format(time.DateOnly)
+	// The due day is the last day of the deadline, which ends at its close.
+	due := domain.Day{Time: f.DueAt.Add(-time.Nanosecond)}
+	m := domain.Msg
 	switch e.(type) {
 	case DeadlineApproaching:
-		return fmt.Sprintf("Deadline approaching (临期): %s of %s ends %s", f.Clock, who, due), true
+		return m("Deadline approaching (临期): %s of %s ends %s", f.Clock, who, due), true
 	case ResponseOverdue:
-		return fmt.Sprintf("Response overdue (超期未反馈), urged (催办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
+		return m("Response overdue (超期未反馈), urged (催办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
 	case ClosureOverdue:
-		return fmt.Sprintf("Closure overdue (超期未办结), under supervision (督办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
+		return m("Closure overdue (超期未办结), under supervision (督办): %s was due %s, %d working day(s) late", who, due, f.WorkdaysLate), true
 	case RectificationOverdue:
-		return fmt.Sprintf("Rectification overdue (整改超期): %s was due %s", f.Clock, due), true
+		return m("Rectification overdue (整改超期): %s was due %s", f.Clock, due), true
 	case Escalated:
-		return fmt.Sprintf("Flagged (挂牌督办) for accountability review: %s, %d working day(s) past the closure deadline", who, f.WorkdaysLate), true
+		return m("Flagged (挂牌督办) for accountability review: %s, %d working day(s) past the closure deadline", who, f.WorkdaysLate), true
 	}
-	return "", false
+	return domain.Message{}, false
 }
-
-// shanghai is the zone dates are shown in (China has no daylight saving).
-var shanghai = time.FixedZone("CST", 8*3600)

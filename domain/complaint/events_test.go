@@ -137,7 +137,7 @@ func TestSummaryKeepsPersonalDataOut(t *testing.T) {
 	seen := map[string]bool{}
 	for _, e := range events {
 		seen[e.EventType()] = true
-		line := Summary(e, tax)
+		line := Summary(e, tax).String()
 		for _, secret := range []string{secretName, secretPhone, secretID, secretAddress, secretContact, "Dear"} {
 			if strings.Contains(line, secret) {
 				t.Errorf("%s: summary %q contains %q", e.EventType(), line, secret)
@@ -155,10 +155,10 @@ func TestSummaryKeepsPersonalDataOut(t *testing.T) {
 			t.Errorf("no summary checked for %s", typ)
 		}
 	}
-	if got := Summary(CaseAccepted{Mode: ModeDirect}, tax); got != "Accepted (受理) for direct fast handling (直查快办)" {
+	if got := Summary(CaseAccepted{Mode: ModeDirect}, tax).String(); got != "Accepted (受理) for direct fast handling (直查快办)" {
 		t.Errorf("summary of direct handling: %q", got)
 	}
-	if got := Summary(ReferralReturned{DepartmentID: dept1, Reason: leaky}, tax); got != "Returned by department dept-1 (退单)" {
+	if got := Summary(ReferralReturned{DepartmentID: dept1, Reason: leaky}, tax).String(); got != "Returned by department dept-1 (退单)" {
 		t.Errorf("summary of a return: %q", got)
 	}
 }

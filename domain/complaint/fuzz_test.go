@@ -125,7 +125,7 @@ func FuzzDecide(f *testing.F) {
 			if string(again) != string(data) {
 				t.Fatalf("%s does not survive JSON:\n%s\n%s", e.EventType(), data, again)
 			}
-			if Summary(e, DefaultTaxonomy()) == "" {
+			if Summary(e, DefaultTaxonomy()).String() == "" {
 				t.Fatalf("%s: empty summary", e.EventType())
 			}
 		}

@@ -268,8 +268,8 @@ func wantError(t testing.TB, err error, code domain.Code, field string, words ..
 		t.Fatalf("error %q: code %s field %q, want %s field %q", de, de.Code, de.Field, code, field)
 	}
 	for _, w := range words {
-		if !strings.Contains(de.Message, w) {
-			t.Errorf("error %q does not mention %q", de.Message, w)
+		if !strings.Contains(de.Message.String(), w) {
+			t.Errorf("error %q does not mention %q", de.Message.String(), w)
 		}
 	}
 }

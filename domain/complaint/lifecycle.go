@@ -1,7 +1,6 @@
 package complaint
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/watchpost/watchpost/domain"
@@ -173,8 +172,11 @@ func (c *Case) checkActor(step Step, a Actor) error {
 // conflict refuses a step that the status allows but the rest of the state
 // does not; like every state conflict it names the status and the step.
 func (c *Case) conflict(step Step, format string, args ...any) error {
-	return domain.StateConflict("cannot %s a case that is %s: %s", step, c.Status, fmt.Sprintf(format, args...))
+	return domain.StateConflict(conflictPrefix+format, append([]any{step, c.Status}, args...)...)
 }
+
+// conflictPrefix begins the message of every refusal by a guard.
+const conflictPrefix = "cannot %s a case that is %s: "
 
 // The guards: rules beyond the status, each a question about the state.
 

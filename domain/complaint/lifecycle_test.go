@@ -268,8 +268,8 @@ func TestEveryStepInEveryStatus(t *testing.T) {
 				if de.Code != guard {
 					t.Errorf("%s: %s: %v (%s), want %s", s.name, step, err, de.Code, guard)
 				}
-				if de.Code == domain.CodeStateConflict && !(strings.Contains(de.Message, string(step)) && strings.Contains(de.Message, string(s.status))) {
-					t.Errorf("%s: %s: %q does not name the step and the status", s.name, step, de.Message)
+				if de.Code == domain.CodeStateConflict && !(strings.Contains(de.Message.String(), string(step)) && strings.Contains(de.Message.String(), string(s.status))) {
+					t.Errorf("%s: %s: %q does not name the step and the status", s.name, step, de.Message.String())
 				}
 			default:
 				if err != nil {

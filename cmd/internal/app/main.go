@@ -18,6 +18,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
+	"github.com/watchpost/watchpost/cmd/internal/locale"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/deadline"
@@ -121,9 +122,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		{Name: "postgres", Check: m.env.Pool.Ping},
 		{Name: "archiver", Check: m.archiver.Ready},
 	}
+	catalog, err := locale.New(m.cfg.TimeZone)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Deps{
 		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
-		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens,
+		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
 	})
 

@@ -102,7 +102,8 @@ type Entry struct {
 	Actor      string    `json:"actor"`
 	ActorName  string    `json:"actorName,omitempty"` // the name the actor's token was given
 	ActorRole  string    `json:"actorRole,omitempty"`
-	Summary    string    `json:"summary"`
+	// Summary is the step in a line, for the reader's catalog to write out.
+	Summary domain.Message `json:"-"`
 }
 
 // withheld stands for an actor the caller may not learn.

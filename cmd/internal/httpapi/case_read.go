@@ -34,8 +34,20 @@ func (s *Server) caseEvents(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, timelineView{CaseID: id, Events: entries})
+	lang := s.lang(r)
+	v := timelineView{CaseID: id, Events: make([]entryView, len(entries))}
+	for i, e := range entries {
+		v.Events[i] = entryView{Entry: e, Summary: s.Catalog.Message(lang, e.Summary)}
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
+}
+
+// entryView is a step of the timeline with its summary in the reader's
+// language.
+type entryView struct {
+	cases.Entry
+	Summary string `json:"summary"`
 }
 
 // listCases: GET /api/v1/cases.

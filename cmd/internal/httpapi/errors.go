@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
@@ -18,13 +17,13 @@ import (
 type requestError struct {
 	status  int
 	code    string
-	message string
+	message domain.Message
 }
 
-func (e *requestError) Error() string { return e.message }
+func (e *requestError) Error() string { return e.message.String() }
 
 func badRequest(format string, args ...any) error {
-	return &requestError{status: http.StatusBadRequest, code: "bad_request", message: fmt.Sprintf(format, args...)}
+	return &requestError{status: http.StatusBadRequest, code: "bad_request", message: domain.Msg(format, args...)}
 }
 
 // errorBody is the shape of every error answer.
@@ -38,53 +37,68 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
+// problem is an error as the caller is told it: status, code, message and
+// the field it concerns.
+type problem struct {
+	status  int
+	code    string
+	message domain.Message
+	field   string
+}
+
 // classify maps an error to its HTTP status and public code and message.
 // It is the one place where errors become statuses.
-func classify(err error) (int, errorDetail) {
+func classify(err error) problem {
+	p := func(status int, code, format string, args ...any) problem {
+		return problem{status: status, code: code, message: domain.Msg(format, args...)}
+	}
 	var (
-		re *requestError
-		de *domain.Error
+		re      *requestError
+		de      *domain.Error
+		missing *calendar.MissingYearError
 	)
 	switch {
 	case errors.As(err, &re):
-		return re.status, errorDetail{Code: re.code, Message: re.message}
+		return problem{status: re.status, code: re.code, message: re.message}
 	case errors.As(err, &de):
-		d := errorDetail{Code: string(de.Code), Message: de.Error(), Field: de.Field}
+		d := problem{code: string(de.Code), message: de.Message, field: de.Field}
 		switch de.Code {
 		case domain.CodeInvalid:
-			return http.StatusUnprocessableEntity, d
+			d.status = http.StatusUnprocessableEntity
 		case domain.CodeNotFound:
-			return http.StatusNotFound, d
+			d.status = http.StatusNotFound
 		case domain.CodeStateConflict:
-			return http.StatusConflict, d
+			d.status = http.StatusConflict
 		case domain.CodeForbidden:
-			return http.StatusForbidden, d
+			d.status = http.StatusForbidden
+		default:
+			d.status = http.StatusUnprocessableEntity
 		}
-	case errors.Is(err, calendar.ErrNoSchedule):
-		return http.StatusUnprocessableEntity, errorDetail{Code: "no_schedule", Message: err.Error() +
-			"; an administrator loads it with POST /api/v1/calendar/years or watchpost calendar load"}
+		return d
+	case errors.As(err, &missing):
+		return p(http.StatusUnprocessableEntity, "no_schedule",
+			"no working-day schedule is loaded for %d; an administrator loads it with POST /api/v1/calendar/years or watchpost calendar load", missing.Year)
 	case errors.Is(err, calendar.ErrInvalidArgument):
-		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: err.Error()}
+		return problem{status: http.StatusUnprocessableEntity, code: "invalid", message: domain.Msg("%s", err.Error())}
 	case errors.Is(err, privacy.ErrShredded):
-		return http.StatusGone, errorDetail{Code: "personal_data_removed", Message: "the complainant's personal data was destroyed"}
+		return p(http.StatusGone, "personal_data_removed", "the complainant's personal data was destroyed")
 	case errors.Is(err, auth.ErrUnauthenticated):
-		return http.StatusUnauthorized, errorDetail{Code: "unauthenticated", Message: "a valid bearer token is required"}
+		return p(http.StatusUnauthorized, "unauthenticated", "a valid bearer token is required")
 	case errors.Is(err, eventstore.ErrIdempotencyMismatch):
-		return http.StatusUnprocessableEntity, errorDetail{Code: "idempotency_key_reused",
-			Message: "this Idempotency-Key was already used for a different request", Field: "Idempotency-Key"}
+		d := p(http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was already used for a different request")
+		d.field = "Idempotency-Key"
+		return d
 	case errors.Is(err, eventstore.ErrConflict):
-		return http.StatusConflict, errorDetail{Code: "concurrent_modification",
-			Message: "the case kept changing while the command was decided; try again"}
+		return p(http.StatusConflict, "concurrent_modification", "the case kept changing while the command was decided; try again")
 	case errors.Is(err, eventstore.ErrNotProjected):
-		return http.StatusAccepted, errorDetail{Code: "not_visible_yet",
-			Message: "the command was stored but the read models have not caught up yet; read again shortly"}
+		return p(http.StatusAccepted, "not_visible_yet", "the command was stored but the read models have not caught up yet; read again shortly")
 	case errors.Is(err, eventstore.ErrUnknownOutcome):
-		return http.StatusServiceUnavailable, errorDetail{Code: "outcome_unknown",
-			Message: "the event log did not confirm in time; send the request again with the same Idempotency-Key"}
+		return p(http.StatusServiceUnavailable, "outcome_unknown",
+			"the event log did not confirm in time; send the request again with the same Idempotency-Key")
 	case errors.Is(err, eventstore.ErrUnavailable):
-		return http.StatusServiceUnavailable, errorDetail{Code: "unavailable", Message: "a dependency is unavailable; try again shortly"}
+		return p(http.StatusServiceUnavailable, "unavailable", "a dependency is unavailable; try again shortly")
 	}
-	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error"}
+	return p(http.StatusInternalServerError, "internal", "internal error")
 }
 
 // writeError answers with an error, logging what the caller is not told. A
@@ -97,10 +111,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			Message: "stored in the log; not yet visible to queries"})
 		return
 	}
-	status, d := classify(err)
+	pr := classify(err)
+	status := pr.status
 	if status >= 500 {
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
+	d := errorDetail{Code: pr.code, Message: s.Catalog.Message(s.lang(r), pr.message), Field: pr.field}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="watchpost"`)
 	}

@@ -38,7 +38,7 @@ func FuzzDecodeBody(f *testing.F) {
 		v := reflect.New(typ).Interface()
 		err := decodeStrict(body, v)
 		var re *requestError
-		if err != nil && (!errors.As(err, &re) || re.status != 400 || re.message == "") {
+		if err != nil && (!errors.As(err, &re) || re.status != 400 || re.message.Format == "") {
 			t.Fatalf("%s: %q: %v", typ, body, err)
 		}
 	})

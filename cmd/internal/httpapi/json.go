@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/watchpost/watchpost/domain"
 )
 
 // maxBody bounds a request body.
@@ -20,14 +22,14 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
 			return nil, &requestError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
-				message: "the body must be application/json"}
+				message: domain.Msg("the body must be application/json")}
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: "body_too_large",
-			message: "the body is larger than 64 KiB"}
+			message: domain.Msg("the body is larger than 64 KiB")}
 	}
 	if err != nil {
 		return nil, badRequest("could not read the body")
@@ -67,8 +69,7 @@ func jsonError(err error) error {
 		if typ.Field == "" {
 			return badRequest("the body must be a JSON object")
 		}
-		return &requestError{status: http.StatusBadRequest, code: "bad_request",
-			message: typ.Field + ": must be " + jsonType(typ.Type.Kind().String())}
+		return badRequest("%s: must be %s", typ.Field, jsonType(typ.Type.Kind().String()))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("the body ends in the middle of a JSON value")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -79,20 +80,20 @@ func jsonError(err error) error {
 	return badRequest("the body could not be read as the expected JSON object")
 }
 
-func jsonType(kind string) string {
+func jsonType(kind string) domain.Term {
 	switch kind {
 	case "string":
-		return "a string"
+		return domain.Term{Code: "string", ZH: "字符串", EN: "a string"}
 	case "slice", "array":
-		return "an array"
+		return domain.Term{Code: "array", ZH: "数组", EN: "an array"}
 	case "bool":
-		return "true or false"
+		return domain.Term{Code: "boolean", ZH: "true 或 false", EN: "true or false"}
 	case "struct", "map", "ptr":
-		return "an object"
+		return domain.Term{Code: "object", ZH: "对象", EN: "an object"}
 	case "int", "int64", "uint64", "float64":
-		return "a number"
+		return domain.Term{Code: "number", ZH: "数字", EN: "a number"}
 	}
-	return "of another type"
+	return domain.Term{Code: "other", ZH: "其他类型", EN: "of another type"}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -9,12 +9,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/watchpost/watchpost/cmd/internal/locale"
 )
 
 func testServer() *Server {
-	return New(Deps{Gatherer: prometheus.NewRegistry(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	catalog, err := locale.New(time.UTC)
+	if err != nil {
+		panic(err)
+	}
+	return New(Deps{Gatherer: prometheus.NewRegistry(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: catalog})
 }
 
 // documented lists "METHOD /path" for every operation in the document.

@@ -13,7 +13,9 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	"github.com/watchpost/watchpost/cmd/internal/locale"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/domain/complaint"
@@ -39,6 +41,7 @@ type Deps struct {
 	Trail      *auditlog.Trail
 	Accounts   *auth.Accounts
 	Tokens     *auth.Tokens // who is calling
+	Catalog    *locale.Catalog
 	Checks     []Check
 	Gatherer   prometheus.Gatherer
 	Logger     *slog.Logger
@@ -80,8 +83,8 @@ func (rt route) roles() []access.Role {
 // The shapes of list answers.
 type (
 	timelineView struct {
-		CaseID string        `json:"caseId"`
-		Events []cases.Entry `json:"events"`
+		CaseID string      `json:"caseId"`
+		Events []entryView `json:"events"`
 	}
 	departmentList struct {
 		Items []department.Department `json:"items"`
@@ -212,7 +215,7 @@ func (s *Server) mux() (*http.ServeMux, []string) {
 	}
 	// Anything else: a JSON 404 rather than the mux's text page.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &requestError{status: http.StatusNotFound, code: "no_route", message: "no such route: " + r.Method + " " + r.URL.Path})
+		s.writeError(w, r, &requestError{status: http.StatusNotFound, code: "no_route", message: domain.Msg("no such route: %s %s", r.Method, r.URL.Path)})
 	})
 	return mux, patterns
 }
@@ -237,6 +240,13 @@ func (s *Server) api(rt route) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// lang is the language a request is answered in: the one its
+// Accept-Language prefers, English without one (API clients and scripts
+// read the messages they always read; codes never change).
+func (s *Server) lang(r *http.Request) locale.Lang {
+	return locale.Negotiate(r.Header.Get("Accept-Language"), locale.EN)
 }
 
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
