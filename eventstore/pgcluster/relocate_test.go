@@ -98,6 +98,15 @@ func TestStartUnderPrivateDirectory(t *testing.T) {
 	if err := c.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
+
+	// The location is deleted behind the link's back: Start says so
+	// rather than making a new cluster there.
+	if err := os.RemoveAll(location + "-2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgcluster.Start(t.Context(), opt); err == nil || !strings.Contains(err.Error(), "links to the data directory") {
+		t.Errorf("Start with a dangling link = %v, want an error naming the link", err)
+	}
 }
 
 // checkRelocated checks the layout of a cluster directory whose data lives

@@ -193,6 +193,10 @@ func (s *setup) prepareDir() error {
 	s.pgdata = s.linkPath()
 	if isLink {
 		s.pgdata = target
+		if _, err := os.Stat(filepath.Dir(s.pgdata)); err != nil {
+			return fmt.Errorf("pgcluster: %s links to the data directory %s, but its directory is gone (%w); remove the link to start afresh",
+				s.linkPath(), s.pgdata, err)
+		}
 	}
 	if s.user.cred == nil {
 		if err := os.MkdirAll(s.dir, 0o700); err != nil {
