@@ -91,6 +91,9 @@ type Archiver struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	// roles hears of every change of role (nil: nobody listens).
+	roles chan<- string
+
 	archived prometheus.Counter
 	leader   prometheus.Gauge
 	batches  prometheus.Histogram
@@ -145,6 +148,11 @@ func (a *Archiver) Stop() {
 	<-a.done
 }
 
+// Notify makes the archiver report each role it takes on ch, without ever
+// waiting for the listener (a report that does not fit is dropped). Call it
+// before Start; tests wait on it instead of polling.
+func (a *Archiver) Notify(ch chan<- string) { a.roles = ch }
+
 // Role says what the archiver is doing: starting, standby, leader or
 // stopped; err says why it stopped.
 func (a *Archiver) Role() (role string, err error) {
@@ -155,8 +163,15 @@ func (a *Archiver) Role() (role string, err error) {
 
 func (a *Archiver) setRole(role string, err error) {
 	a.mu.Lock()
+	changed := a.role != role
 	a.role, a.stopErr = role, err
 	a.mu.Unlock()
+	if changed && a.roles != nil {
+		select {
+		case a.roles <- role:
+		default:
+		}
+	}
 	if role == RoleLeader {
 		a.leader.Set(1)
 	} else {

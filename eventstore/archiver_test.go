@@ -124,30 +124,33 @@ func TestArchiverFailover(t *testing.T) {
 	cfg := eventstore.ArchiverConfig{Standby: 200 * time.Millisecond}
 	a1, _ := eventstore.NewArchiver(f.log, f.pool, nil, cfg, quietLogger(), nil)
 	a2, _ := eventstore.NewArchiver(f.log, f.pool, nil, cfg, quietLogger(), nil)
+	roles1, roles2 := make(chan string, 16), make(chan string, 16)
+	a1.Notify(roles1)
+	a2.Notify(roles2)
 	a1.Start(ctx)
 	a2.Start(ctx)
 	t.Cleanup(a2.Stop)
 	t.Cleanup(a1.Stop)
 
-	leader := func() (lead, standby *eventstore.Archiver) {
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			r1, _ := a1.Role()
-			r2, _ := a2.Role()
-			switch {
-			case r1 == eventstore.RoleLeader && r2 == eventstore.RoleStandby:
-				return a1, a2
-			case r2 == eventstore.RoleLeader && r1 == eventstore.RoleStandby:
-				return a2, a1
-			case r1 == eventstore.RoleLeader && r2 == eventstore.RoleLeader:
-				t.Fatal("two archivers lead at once")
-			}
-			time.Sleep(20 * time.Millisecond)
+	// Each archiver reports the roles it takes: one leads, the other
+	// stands by.
+	role := [2]string{eventstore.RoleStarting, eventstore.RoleStarting}
+	timeout := time.After(10 * time.Second)
+	for role != [2]string{eventstore.RoleLeader, eventstore.RoleStandby} && role != [2]string{eventstore.RoleStandby, eventstore.RoleLeader} {
+		select {
+		case role[0] = <-roles1:
+		case role[1] = <-roles2:
+		case <-timeout:
+			t.Fatalf("no single leader emerged: %v", role)
 		}
-		t.Fatal("no single leader emerged")
-		return nil, nil
+		if role == [2]string{eventstore.RoleLeader, eventstore.RoleLeader} {
+			t.Fatal("two archivers lead at once")
+		}
 	}
-	lead, standby := leader()
+	lead, standby, standbyRoles := a1, a2, roles2
+	if role[1] == eventstore.RoleLeader {
+		lead, standby, standbyRoles = a2, a1, roles1
+	}
 	writeEvents(t, f, 200, "before")
 	last, _ := f.log.LastSeq(ctx)
 	waitArchived(t, f, last)
@@ -155,6 +158,14 @@ func TestArchiverFailover(t *testing.T) {
 	lead.Stop()
 	killed := time.Now()
 	writeEvents(t, f, 200, "after")
+	select {
+	case r := <-standbyRoles:
+		if r != eventstore.RoleLeader {
+			t.Fatalf("the standby became %s after the leader died", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the standby did not take over")
+	}
 	last, _ = f.log.LastSeq(ctx)
 	waitArchived(t, f, last)
 	if took := time.Since(killed); took > 5*time.Second {
@@ -198,20 +209,25 @@ func TestArchiverStopsOnInconsistency(t *testing.T) {
 	if _, err := f.pool.Exec(ctx, `UPDATE archive_state SET seq = 5`); err != nil {
 		t.Fatal(err)
 	}
-	a := startArchiver(t, f)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		role, err := a.Role()
-		if role == eventstore.RoleStopped {
-			if !errors.Is(err, eventstore.ErrArchiveStopped) {
-				t.Fatalf("stopped with %v", err)
-			}
-			break
+	a, err := eventstore.NewArchiver(f.log, f.pool, nil, eventstore.ArchiverConfig{Standby: 100 * time.Millisecond}, quietLogger(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := make(chan string, 16)
+	a.Notify(roles)
+	a.Start(ctx)
+	t.Cleanup(a.Stop)
+	for stopped := false; !stopped; {
+		select {
+		case r := <-roles:
+			stopped = r == eventstore.RoleStopped
+		case <-time.After(10 * time.Second):
+			r, _ := a.Role()
+			t.Fatalf("archiver is %s, want stopped", r)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("archiver is %s, want stopped", role)
-		}
-		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := a.Role(); !errors.Is(err, eventstore.ErrArchiveStopped) {
+		t.Fatalf("stopped with %v", err)
 	}
 	if err := a.Ready(ctx); err == nil || !strings.Contains(err.Error(), "archive") {
 		t.Fatalf("Ready: %v, want the stop reason", err)

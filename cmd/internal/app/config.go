@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/domain/deadline"
 )
 
@@ -28,6 +29,17 @@ type Config struct {
 	RetentionYears int
 	Logger         *slog.Logger
 	Clock          func() time.Time
+	// Signals, when set, hear what the background processes did: tests
+	// wait on them instead of sleeping.
+	Signals Signals
+}
+
+// Signals are the channels the background processes report on. A report
+// that does not fit a channel's buffer is dropped: a process never waits
+// for its listener.
+type Signals struct {
+	Escalation chan<- escalation.Stepped // each step of the escalation process
+	Retention  chan<- Swept              // each sweep of the retention rule
 }
 
 // DefaultClock is the wall clock at the precision the archive keeps.

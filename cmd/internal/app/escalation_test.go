@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
+	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/eventstore/testenv"
 )
 
@@ -91,6 +92,32 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 	}
 }
 
+// notified gives a configuration a channel on which its escalation process
+// reports each step.
+func notified(cfg app.Config) (app.Config, chan escalation.Stepped) {
+	ch := make(chan escalation.Stepped, 256)
+	cfg.Signals.Escalation = ch
+	return cfg, ch
+}
+
+// settled waits until the escalation process reporting on ch has begun a
+// step after since and raised nothing in it: it looked again and found
+// nothing more to raise.
+func settled(t *testing.T, ch <-chan escalation.Stepped, since time.Time) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case s := <-ch:
+			if s.Began.After(since) && s.Raised == 0 && s.Err == nil {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the escalation process did not settle")
+		}
+	}
+}
+
 // referredCase files and refers a case, acknowledged by the department.
 func referredCase(t *testing.T, w *world) string {
 	t.Helper()
@@ -105,7 +132,8 @@ func referredCase(t *testing.T, w *world) string {
 func TestLadderWithAnInjectedClock(t *testing.T) {
 	t.Parallel()
 	clock := clockAt(cstTime("2026-11-24 10:00:00")) // a Tuesday
-	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	cfg, steps := notified(testConfig(t, testenv.Postgres(t), "", clock.Now))
+	w := worldOf(t, start(t, cfg))
 	id := referredCase(t, w)
 
 	// Response due by the end of Thursday 26 November; the warning at its
@@ -129,7 +157,7 @@ func TestLadderWithAnInjectedClock(t *testing.T) {
 	// pass at once.
 	clock.Set(cstTime("2026-12-11 00:00:01"))
 	waitFor(t, "the whole ladder", 5*time.Second, func() bool { return len(deadlineEvents(t, w.m, id)) == 5 })
-	time.Sleep(1500 * time.Millisecond) // nothing more may come
+	settled(t, steps, time.Now()) // nothing more may come
 	events := deadlineEvents(t, w.m, id)
 	want := "[DeadlineApproaching/response/approaching ResponseOverdue/response/response_overdue/1 " +
 		"DeadlineApproaching/closure/approaching ClosureOverdue/closure/closure_overdue/2 Escalated/closure/flagged/3]"
@@ -175,12 +203,14 @@ func TestLadderWithAnInjectedClock(t *testing.T) {
 func TestResponseRacingTheEscalation(t *testing.T) {
 	t.Parallel()
 	clock := clockAt(cstTime("2026-11-24 10:00:00"))
-	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))
+	cfg, steps := notified(testConfig(t, testenv.Postgres(t), "", clock.Now))
+	w := worldOf(t, start(t, cfg))
 	id := referredCase(t, w)
+	// The deadline passes while the response is on its way.
 	clock.Set(cstTime("2026-11-27 00:00:00").Add(-20 * time.Millisecond))
-	time.Sleep(20 * time.Millisecond)
 	step(t, w.dept, id, "/responses", map[string]any{"summary": "已处理"}, "in_progress")
-	time.Sleep(1500 * time.Millisecond)
+	waitFor(t, "the deadline to pass", 5*time.Second, func() bool { return !w.m.Now().Before(cstTime("2026-11-27 00:00:00")) })
+	settled(t, steps, time.Now())
 	n := 0
 	for _, e := range deadlineEvents(t, w.m, id) {
 		if e.Type == "ResponseOverdue" {
@@ -245,9 +275,14 @@ func TestLadderWithThreeReplicas(t *testing.T) {
 	clock := clockAt(cstTime("2026-11-24 10:00:00"))
 	db := testenv.Postgres(t)
 	nats := testenv.ListeningNATS(t).URL()
-	var replicas []*app.Main
+	var (
+		replicas []*app.Main
+		steps    []chan escalation.Stepped
+	)
 	for range 3 {
-		replicas = append(replicas, start(t, testConfig(t, db, nats, clock.Now)))
+		cfg, ch := notified(testConfig(t, db, nats, clock.Now))
+		replicas = append(replicas, start(t, cfg))
+		steps = append(steps, ch)
 	}
 	w := worldOf(t, replicas[0])
 	var ids []string
@@ -258,7 +293,11 @@ func TestLadderWithThreeReplicas(t *testing.T) {
 	for _, id := range ids {
 		waitFor(t, "the ladder", 10*time.Second, func() bool { return len(deadlineEvents(t, replicas[1], id)) == 5 })
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Every replica looks again and finds nothing more to raise.
+	now := time.Now()
+	for _, ch := range steps {
+		settled(t, ch, now)
+	}
 	for _, id := range ids {
 		if got := summary(deadlineEvents(t, replicas[2], id)); len(got) != 5 {
 			t.Fatalf("case %s: %d deadline events: %v", id, len(got), got)

@@ -103,12 +103,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	if m.cfg.RetentionYears > 0 {
-		m.retention = newRetention(svc.Cases, m.cfg.RetentionYears, m.cfg.Clock, logger)
+		m.retention = newRetention(svc.Cases, m.cfg.RetentionYears, m.cfg.Clock, logger, m.cfg.Signals.Retention)
 		m.retention.Start(context.WithoutCancel(ctx))
 	}
 	m.escalation, err = escalation.New(svc.Runner, m.env.Pool, svc.Calendars, svc.Positions, m.cfg.Policy, m.cfg.Clock, logger, m.registry)
 	if err != nil {
 		return err
+	}
+	if m.cfg.Signals.Escalation != nil {
+		m.escalation.Notify(m.cfg.Signals.Escalation)
 	}
 	m.escalation.Start(context.WithoutCancel(ctx))
 	checks := []httpapi.Check{

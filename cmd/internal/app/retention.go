@@ -16,13 +16,20 @@ type retention struct {
 	years  int
 	clock  func() time.Time
 	logger *slog.Logger
+	swept  chan<- Swept
 
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-func newRetention(cases *cases.Service, years int, clock func() time.Time, logger *slog.Logger) *retention {
-	return &retention{cases: cases, years: years, clock: clock, logger: logger}
+// Swept is what a sweep of the retention rule did.
+type Swept struct {
+	Destroyed int // cases whose personal data it destroyed
+	Err       error
+}
+
+func newRetention(cases *cases.Service, years int, clock func() time.Time, logger *slog.Logger, swept chan<- Swept) *retention {
+	return &retention{cases: cases, years: years, clock: clock, logger: logger, swept: swept}
 }
 
 func (r *retention) Start(ctx context.Context) {
@@ -44,10 +51,21 @@ func (r *retention) Start(ctx context.Context) {
 func (r *retention) sweep(ctx context.Context) {
 	before := r.clock().AddDate(-r.years, 0, 0)
 	reason := fmt.Sprintf("retention: closed more than %d years ago", r.years)
+	var done Swept
+	defer func() {
+		if r.swept != nil {
+			select {
+			case r.swept <- done:
+			default:
+			}
+		}
+	}()
 	for ctx.Err() == nil {
 		n, err := r.cases.ShredExpired(ctx, before, reason)
+		done.Destroyed += n
 		if err != nil {
 			r.logger.Warn("retention sweep failed", "err", err)
+			done.Err = err
 			return
 		}
 		if n > 0 {

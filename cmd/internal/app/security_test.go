@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/eventstore/testenv"
 	"github.com/watchpost/watchpost/projections"
 )
 
@@ -406,5 +408,48 @@ func TestRoleMatrix(t *testing.T) {
 				t.Errorf("%s as %s: %d %s", key, r, status, out)
 			}
 		}
+	}
+}
+
+// TestRetention: the retention rule destroys the personal data of a case
+// closed more than the configured years ago, and not of one closed since.
+func TestRetention(t *testing.T) {
+	t.Parallel()
+	clock := testenv.NewClock()
+	db, nats := testenv.Postgres(t), testenv.ListeningNATS(t).URL()
+	cfg := testConfig(t, db, nats, clock.Now)
+	cfg.RetentionYears = 5
+	w := worldOf(t, start(t, cfg))
+	old, _ := fileSecret(t, w, false)
+	step(t, w.handler, old, "/non-acceptance", map[string]any{"reason": "不属受理范围"}, "not_accepted")
+	step(t, w.handler, old, "/replies", map[string]any{"message": "已告知", "method": "phone"}, "replied")
+	step(t, w.handler, old, "/satisfaction", map[string]any{"level": "satisfied"}, "replied")
+	step(t, w.handler, old, "/closure", map[string]any{}, "closed")
+
+	// Five years and a day later a replica starts; its first sweep destroys
+	// the old case's data. A case closed then is kept.
+	later := testenv.ClockAt(clock.Now().AddDate(5, 0, 1))
+	swept := make(chan app.Swept, 16)
+	cfg2 := testConfig(t, db, nats, later.Now)
+	cfg2.RetentionYears, cfg2.Signals.Retention = 5, swept
+	start(t, cfg2)
+	select {
+	case s := <-swept:
+		if s.Err != nil || s.Destroyed != 1 {
+			t.Fatalf("the sweep destroyed %d cases (%v), want 1", s.Destroyed, s.Err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no retention sweep")
+	}
+	v := w.handler.as(t).do("GET", "/api/v1/cases/"+old, nil, http.StatusOK)
+	if v["complainant"].(map[string]any)["removed"] != true {
+		t.Fatalf("after the retention sweep: %v", v["complainant"])
+	}
+	if status, body := w.handler.as(t).raw("POST", "/api/v1/cases/"+old+"/complainant/disclosure", map[string]any{"reason": "回访"}); status != http.StatusGone || len(leaks(body)) > 0 {
+		t.Fatalf("disclosure after the retention sweep: %d %s", status, body)
+	}
+	trail := w.admin.as(t).do("GET", "/api/v1/audit?action=personal_data_shredded&subject="+old, nil, http.StatusOK)
+	if items := trail["items"].([]any); len(items) != 1 || !strings.Contains(items[0].(map[string]any)["reason"].(string), "retention") {
+		t.Fatalf("audit of the retention sweep: %v", trail)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,7 +50,22 @@ type Process struct {
 	tried  map[string]time.Time // recently tried alarms: not tried again until the projection catches up
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	// stepped hears of every step the process takes (nil: nobody listens).
+	stepped chan<- Stepped
 }
+
+// Stepped is what one step of the process did.
+type Stepped struct {
+	Began  time.Time // on the wall clock
+	Raised int       // escalation steps appended by this step
+	Err    error
+}
+
+// Notify makes the process report each step on ch, without ever waiting for
+// the listener (a report that does not fit is dropped). Call it before
+// Start; tests wait on it instead of sleeping.
+func (p *Process) Notify(ch chan<- Stepped) { p.stepped = ch }
 
 // New returns the process. reg receives its metrics.
 func New(run *command.Runner, pool *pgxpool.Pool, calendars *registry.Calendars, positions *eventstore.Positions,
@@ -84,10 +100,17 @@ func (p *Process) Start(ctx context.Context) {
 	go func() {
 		defer close(p.done)
 		for ctx.Err() == nil {
-			next, err := p.Step(ctx)
+			began := time.Now()
+			next, raised, err := p.step(ctx)
 			if err != nil && ctx.Err() == nil {
 				p.logger.Warn("escalation step failed", "err", err)
 				next = p.clock().Add(p.tick)
+			}
+			if p.stepped != nil {
+				select {
+				case p.stepped <- Stepped{Began: began, Raised: raised, Err: err}:
+				default:
+				}
 			}
 			p.sleep(ctx, next)
 		}
@@ -132,11 +155,17 @@ func (d due) commandID() string {
 
 // Step raises every alarm due now and returns when the next one falls due.
 func (p *Process) Step(ctx context.Context) (time.Time, error) {
+	next, _, err := p.step(ctx)
+	return next, err
+}
+
+// step is Step, also counting the escalation steps it appended.
+func (p *Process) step(ctx context.Context) (time.Time, int, error) {
 	now := p.clock()
 	rows, err := p.pool.Query(ctx, `SELECT case_id, clock_id, round, level, version, at, deadline, coalesce(department_id, '')
 		FROM proj.alarms WHERE raised_seq IS NULL AND at <= $1 ORDER BY at, case_id, clock_id LIMIT 200`, now)
 	if err != nil {
-		return now, err
+		return now, 0, err
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) {
 		var d due
@@ -144,22 +173,27 @@ func (p *Process) Step(ctx context.Context) (time.Time, error) {
 		return d, err
 	})
 	if err != nil {
-		return now, err
+		return now, 0, err
 	}
 	p.forget(now)
 	// Steps that fall due together (a midnight ends many deadlines) are
 	// raised side by side, each case's in the order they fell due: a case
 	// always goes to the same raiser.
 	var (
-		wg    sync.WaitGroup
-		lanes = make([]chan due, min(raisers, len(list)))
+		wg     sync.WaitGroup
+		lanes  = make([]chan due, min(raisers, len(list)))
+		raised atomic.Int64
 	)
 	for i := range lanes {
 		lanes[i] = make(chan due, len(list))
 		wg.Go(func() {
 			for d := range lanes[i] {
-				if err := p.raise(ctx, d); err != nil {
+				ok, err := p.raise(ctx, d)
+				if err != nil {
 					p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+				}
+				if ok {
+					raised.Add(1)
 				}
 			}
 		})
@@ -177,12 +211,12 @@ func (p *Process) Step(ctx context.Context) (time.Time, error) {
 	wg.Wait()
 	var next *time.Time
 	if err := p.pool.QueryRow(ctx, `SELECT min(at) FROM proj.alarms WHERE raised_seq IS NULL AND at > $1`, now).Scan(&next); err != nil {
-		return now, err
+		return now, 0, err
 	}
 	if next == nil || len(list) == 200 {
-		return now.Add(p.tick), nil
+		return now.Add(p.tick), int(raised.Load()), nil
 	}
-	return *next, nil
+	return *next, int(raised.Load()), nil
 }
 
 // try reports whether an alarm should be tried now, and remembers it.
@@ -206,11 +240,12 @@ func (p *Process) forget(now time.Time) {
 	}
 }
 
-// raise decides one alarm against the case as it now is.
-func (p *Process) raise(ctx context.Context, d due) error {
+// raise decides one alarm against the case as it now is; it reports
+// whether it appended the step.
+func (p *Process) raise(ctx context.Context, d due) (bool, error) {
 	lc, err := p.calendars.Current(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	meta := eventstore.Metadata{Actor: "system", ActorRole: "system", CommandID: d.commandID(), CausationID: "deadline"}
 	res, err := p.run.Execute(ctx, "escalate", complaint.AggregateType, d.caseID, meta,
@@ -238,13 +273,14 @@ func (p *Process) raise(ctx context.Context, d due) error {
 			return command.Encode(events, complaint.SchemaVersion, now)
 		})
 	if err != nil {
-		return err
+		return false, err
 	}
-	if len(res.Events) > 0 && !res.Duplicate {
-		p.lag.Observe(res.Events[0].OccurredAt.Sub(d.at).Seconds())
-		p.raised.WithLabelValues(string(d.level)).Inc()
+	if len(res.Events) == 0 || res.Duplicate {
+		return false, nil
 	}
-	return nil
+	p.lag.Observe(res.Events[0].OccurredAt.Sub(d.at).Seconds())
+	p.raised.WithLabelValues(string(d.level)).Inc()
+	return true, nil
 }
 
 // openCollector counts open escalations at scrape time.
