@@ -183,7 +183,9 @@ func TestAccountsCheckTheRegister(t *testing.T) {
 	s := setup(t)
 	ctx := context.Background()
 	s.register(t, "tax-bureau")
-	meta := func(cmd string) eventstore.Metadata { return eventstore.Metadata{Actor: s.admin.TokenID, CommandID: cmd} }
+	meta := func(cmd string) eventstore.Metadata {
+		return eventstore.Metadata{Actor: s.admin.TokenID, CommandID: cmd}
+	}
 	spec := func(dept string) auth.Spec { return auth.Spec{Role: auth.RoleDepartment, DepartmentID: dept} }
 
 	if _, _, err := s.svc.Accounts.Create(ctx, s.admin, auditlog.Origin{}, spec("no-such-bureau")); !refusedOn(err, domain.CodeInvalid, "departmentId") {
