@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the service's time zone must load on machines without tzdata
@@ -153,6 +154,13 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 			*v.to = n
 		}
 	}
+	if v := os.Getenv("WATCHPOST_WORK_HOURS"); v != "" {
+		h, err := parseHours(v)
+		if err != nil {
+			return cfg, fmt.Errorf("WATCHPOST_WORK_HOURS: %w", err)
+		}
+		cfg.Policy.Hours = h
+	}
 	if err := cfg.Policy.Validate(); err != nil {
 		return cfg, err
 	}
@@ -167,6 +175,18 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		cfg.RetentionYears = n
 	}
 	return cfg, nil
+}
+
+// parseHours reads working hours written as 08:30-17:30.
+func parseHours(v string) (deadline.Hours, error) {
+	from, to, ok := strings.Cut(v, "-")
+	start, err1 := time.Parse("15:04", strings.TrimSpace(from))
+	end, err2 := time.Parse("15:04", strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil {
+		return deadline.Hours{}, fmt.Errorf("working hours like 08:30-17:30, not %q", v)
+	}
+	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	return deadline.Hours{Start: start.Sub(midnight), End: end.Sub(midnight)}, nil
 }
 
 // parse parses a command's flags, refusing stray arguments.

@@ -194,7 +194,7 @@ func (c *Case) decideExtension(cmd DecideExtension, env Env) ([]Event, error) {
 	var due, reason string
 	if cmd.Grant {
 		if cmd.DueDate != "" {
-			if due, err = dueDate("dueDate", cmd.DueDate, env.Now); err != nil {
+			if due, err = extensionDate("dueDate", cmd.DueDate, env); err != nil {
 				return nil, err
 			}
 		}
@@ -220,7 +220,11 @@ func (c *Case) decideExtension(cmd DecideExtension, env Env) ([]Event, error) {
 		return []Event{ExtensionDenied{RequestID: id, Reason: reason, At: env.Now}}, nil
 	}
 	if due == "" {
-		due = x.RequestedDueDate
+		// The requested date, checked again: the deadline may have moved
+		// since it was asked for.
+		if due, err = extensionDate("dueDate", x.RequestedDueDate, env); err != nil {
+			return nil, err
+		}
 	}
 	return []Event{ExtensionGranted{RequestID: id, DueDate: due, At: env.Now}}, nil
 }
@@ -297,7 +301,7 @@ func (c *Case) requireRectification(cmd RequireRectification, env Env) ([]Event,
 	if err != nil {
 		return nil, err
 	}
-	due, err := dueDate("dueDate", cmd.DueDate, env.Now)
+	due, err := dueDate("dueDate", cmd.DueDate, env)
 	if err != nil {
 		return nil, err
 	}

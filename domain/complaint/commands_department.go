@@ -64,7 +64,7 @@ func (c *Case) requestExtension(cmd RequestExtension, env Env) ([]Event, error) 
 	if err := c.noPendingExtension(StepRequestExtension); err != nil {
 		return nil, err
 	}
-	due, err := dueDate("dueDate", cmd.DueDate, env.Now)
+	due, err := extensionDate("dueDate", cmd.DueDate, env)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package complaint
 import (
 	"time"
 
+	"github.com/watchpost/watchpost/domain/calendar"
+
 	"github.com/watchpost/watchpost/domain"
 )
 
@@ -13,11 +15,25 @@ type Actor struct {
 }
 
 // Env is what a decision needs besides the case and the command: the time,
-// the classification in force and who acts.
+// the classification in force and who acts; for a due date, the working-day
+// calendar (whose zone says what "today" is) and the closure deadline in
+// force.
 type Env struct {
 	Now      time.Time
 	Taxonomy Taxonomy
 	Actor    Actor
+	Calendar *calendar.Calendar // nil: dates are read in UTC and not checked against the calendar
+	// ClosureDue is the end of the closure deadline in force (zero: none
+	// known, e.g. while suspended): an extension must end after it.
+	ClosureDue time.Time
+}
+
+// zone is where "today" is taken.
+func (env Env) zone() *time.Location {
+	if env.Calendar != nil {
+		return env.Calendar.Location()
+	}
+	return time.UTC
 }
 
 // Command is a request to take one step on a case. The command types of this

@@ -119,13 +119,10 @@ const DateLayout = "2006-01-02"
 // MaxDueAhead is how far ahead a due date may lie; anything later is a typo.
 const MaxDueAhead = 366 * 24 * time.Hour
 
-// localZone is the zone in which "today" is taken for due dates: China
-// Standard Time, which has no daylight saving.
-var localZone = time.FixedZone("CST", 8*60*60)
-
 // dueDate validates a due date: a calendar date "YYYY-MM-DD" after the day
-// of now (in China Standard Time) and at most about a year ahead.
-func dueDate(field, value string, now time.Time) (string, error) {
+// of now (in the calendar's zone) and at most about a year ahead.
+func dueDate(field, value string, env Env) (string, error) {
+	now := env.Now
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return "", domain.Invalid(field, "is required (YYYY-MM-DD)")
@@ -134,7 +131,7 @@ func dueDate(field, value string, now time.Time) (string, error) {
 	if err != nil || len(value) != len(DateLayout) {
 		return "", domain.Invalid(field, "%q is not a date (YYYY-MM-DD)", value)
 	}
-	y, m, day := now.In(localZone).Date()
+	y, m, day := now.In(env.zone()).Date()
 	today := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 	if !d.After(today) {
 		return "", domain.Invalid(field, "must lie after today (%s)", today.Format(DateLayout))
@@ -143,6 +140,33 @@ func dueDate(field, value string, now time.Time) (string, error) {
 		return "", domain.Invalid(field, "lies more than a year ahead")
 	}
 	return value, nil
+}
+
+// extensionDate validates the new closure date of an extension: a due date
+// that is a working day (a deadline ends with a working day; a rest day is
+// refused, naming the next working day) and whose end lies after the
+// closure deadline it replaces.
+func extensionDate(field, value string, env Env) (string, error) {
+	due, err := dueDate(field, value, env)
+	if err != nil || env.Calendar == nil {
+		return due, err
+	}
+	d, _ := time.ParseInLocation(DateLayout, due, env.zone())
+	work, err := env.Calendar.IsWorkday(d.Year(), d.Month(), d.Day())
+	if err != nil {
+		return "", err
+	}
+	if !work {
+		next, err := env.Calendar.Deadline(d, 1)
+		if err != nil {
+			return "", err
+		}
+		return "", domain.Invalid(field, "%s is not a working day; the next working day is %s", due, domain.Day{Time: next.Add(-time.Nanosecond)})
+	}
+	if end := d.AddDate(0, 0, 1); !env.ClosureDue.IsZero() && !end.After(env.ClosureDue) {
+		return "", domain.Invalid(field, "must end after the closure deadline it replaces (%s)", domain.Day{Time: env.ClosureDue.Add(-time.Nanosecond)})
+	}
+	return due, nil
 }
 
 // lines validates a list of single-line texts: between 1 and maxItems

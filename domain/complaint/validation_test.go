@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/calendar"
 )
 
 // TestValidation: every invalid input is refused with CodeInvalid naming the
@@ -77,7 +78,7 @@ func TestValidation(t *testing.T) {
 		{"extension with 30 February", "in_progress/department", RequestExtension{DueDate: "2026-02-30", Reason: "r"}, "dueDate", nil},
 		{"extension with slashes", "in_progress/department", RequestExtension{DueDate: "2026/04/01", Reason: "r"}, "dueDate", nil},
 		{"extension with a time", "in_progress/department", RequestExtension{DueDate: "2026-04-01T00:00:00Z", Reason: "r"}, "dueDate", nil},
-		{"extension due today", "in_progress/department", RequestExtension{DueDate: later("").Now.In(localZone).Format(DateLayout), Reason: "r"}, "dueDate", []string{"after today"}},
+		{"extension due today", "in_progress/department", RequestExtension{DueDate: later("").Now.UTC().Format(DateLayout), Reason: "r"}, "dueDate", []string{"after today"}},
 		{"extension due in the past", "in_progress/department", RequestExtension{DueDate: date(-3), Reason: "r"}, "dueDate", nil},
 		{"extension due in two years", "in_progress/department", RequestExtension{DueDate: date(730), Reason: "r"}, "dueDate", nil},
 		{"extension without reason", "in_progress/department", RequestExtension{DueDate: date(30)}, "reason", nil},
@@ -179,15 +180,56 @@ func TestValidInputIsCleaned(t *testing.T) {
 	}
 }
 
-// TestDueDateIsTakenInChinaTime: at 23:30 UTC it is already the next day in
-// Beijing, so the next UTC day is "today" there and refused.
-func TestDueDateIsTakenInChinaTime(t *testing.T) {
+// TestDueDateIsTakenInTheCalendarsZone: at 23:30 UTC it is already the next
+// day in Beijing, so with a calendar in Beijing time the next UTC day is
+// "today" and refused; without a calendar, days are UTC days.
+func TestDueDateIsTakenInTheCalendarsZone(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 5, 1, 23, 30, 0, 0, time.UTC) // 2 May, 07:30 in Beijing
-	if _, err := dueDate("dueDate", "2026-05-02", now); err == nil {
+	cal, err := calendar.Default(time.FixedZone("CST", 8*3600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Env{Now: time.Date(2026, 5, 1, 23, 30, 0, 0, time.UTC), Calendar: cal} // 2 May, 07:30 in Beijing
+	if _, err := dueDate("dueDate", "2026-05-02", env); err == nil {
 		t.Error("2026-05-02 accepted as after today, but it is 2 May in Beijing")
 	}
-	if got, err := dueDate("dueDate", "2026-05-03", now); err != nil || got != "2026-05-03" {
+	if got, err := dueDate("dueDate", "2026-05-03", env); err != nil || got != "2026-05-03" {
 		t.Errorf("2026-05-03: %q, %v", got, err)
+	}
+	env.Calendar = nil
+	if got, err := dueDate("dueDate", "2026-05-02", env); err != nil || got != "2026-05-02" {
+		t.Errorf("2026-05-02 in UTC: %q, %v", got, err)
+	}
+}
+
+// TestExtensionDates: an extension ends with a working day, after the
+// closure deadline it replaces.
+func TestExtensionDates(t *testing.T) {
+	t.Parallel()
+	cst := time.FixedZone("CST", 8*3600)
+	cal, err := calendar.Default(cst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wednesday 2 December 2026, 10:00 in Beijing; the closure deadline
+	// ends with Friday 11 December.
+	env := Env{Now: time.Date(2026, 12, 2, 10, 0, 0, 0, cst), Calendar: cal, ClosureDue: time.Date(2026, 12, 12, 0, 0, 0, 0, cst)}
+	for _, tt := range []struct {
+		date, wantErr string
+	}{
+		{"2026-12-03", "must end after the closure deadline it replaces (2026-12-11)"},
+		{"2026-12-11", "must end after the closure deadline it replaces (2026-12-11)"},
+		{"2026-12-05", "2026-12-05 is not a working day; the next working day is 2026-12-07"},
+		{"2026-12-14", ""},
+		{"2026-12-31", ""},
+		{"2027-01-04", "2027"}, // no schedule loaded for 2027
+	} {
+		got, err := extensionDate("dueDate", tt.date, env)
+		switch {
+		case tt.wantErr == "" && (err != nil || got != tt.date):
+			t.Errorf("%s: %q, %v", tt.date, got, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%s: %v, want an error with %q", tt.date, err, tt.wantErr)
+		}
 	}
 }

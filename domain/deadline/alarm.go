@@ -29,7 +29,7 @@ type Schedule struct {
 func (t *Tracker) Schedule(cal *calendar.Calendar) Schedule {
 	s := Schedule{Deadlines: map[string]time.Time{}, Problems: map[string]error{}}
 	for _, c := range t.OpenClocks() {
-		due, ok, err := c.Due(cal)
+		due, ok, err := c.Due(cal, t.Policy.Hours)
 		if err != nil {
 			s.Problems[c.ID] = err
 			continue

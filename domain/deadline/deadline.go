@@ -20,15 +20,43 @@ type Policy struct {
 	ResponseDays int // working days to react after a referral (快速反应)
 	ClosureDays  int // working days to close an ordinary case (办结)
 	FlagAfter    int // working days after the closure deadline before 挂牌督办
+	// Hours are the working hours of a working day: a suspension that
+	// covers any part of them adds that day to the clocks (zero: the
+	// default hours).
+	Hours Hours `json:"hours,omitzero"`
+}
+
+// Hours are the working hours of a day, as offsets from its midnight.
+type Hours struct {
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+}
+
+// DefaultHours are 08:30 to 17:30.
+func DefaultHours() Hours {
+	return Hours{Start: 8*time.Hour + 30*time.Minute, End: 17*time.Hour + 30*time.Minute}
+}
+
+// orDefault is the hours, or the default hours when none are set.
+func (h Hours) orDefault() Hours {
+	if h == (Hours{}) {
+		return DefaultHours()
+	}
+	return h
 }
 
 // DefaultPolicy is the rule of the monitoring-point regulations.
-func DefaultPolicy() Policy { return Policy{ResponseDays: 2, ClosureDays: 7, FlagAfter: 5} }
+func DefaultPolicy() Policy {
+	return Policy{ResponseDays: 2, ClosureDays: 7, FlagAfter: 5, Hours: DefaultHours()}
+}
 
 // Validate refuses a policy that cannot work.
 func (p Policy) Validate() error {
 	if p.ResponseDays < 1 || p.ClosureDays < p.ResponseDays || p.FlagAfter < 1 {
 		return fmt.Errorf("deadline: policy needs 1 <= response days <= closure days and flag-after >= 1, got %+v", p)
+	}
+	if h := p.Hours; h != (Hours{}) && (h.Start < 0 || h.End <= h.Start || h.End > 24*time.Hour) {
+		return fmt.Errorf("deadline: working hours must lie within a day and end after they start, got %s to %s", h.Start, h.End)
 	}
 	return nil
 }
@@ -84,9 +112,11 @@ func (c Clock) Suspended() bool {
 }
 
 // Due is when the clock runs out: the end of its last working day, moved
-// later by the working time spent suspended. A suspended clock has no due
-// instant (ok is false).
-func (c Clock) Due(cal *calendar.Calendar) (due time.Time, ok bool, err error) {
+// later by one working day for each working day on which the case was
+// suspended for any part of its working hours (a suspension outside working
+// hours, or only on rest days, adds none). A deadline therefore always ends
+// with a working day. A suspended clock has no due instant (ok is false).
+func (c Clock) Due(cal *calendar.Calendar, hours Hours) (due time.Time, ok bool, err error) {
 	if c.Suspended() {
 		return time.Time{}, false, nil
 	}
@@ -101,23 +131,48 @@ func (c Clock) Due(cal *calendar.Calendar) (due time.Time, ok bool, err error) {
 	} else if due, err = cal.Deadline(c.StartedAt, c.Workdays); err != nil {
 		return time.Time{}, false, err
 	}
-	var paused time.Duration
-	for _, p := range c.Paused {
-		if p.To.Before(from) {
-			continue // a suspension before the current due date was set
-		}
-		w, err := cal.WorkingTime(maxTime(p.From, from), p.To)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		paused += w
+	days, err := suspendedDays(cal, hours.orDefault(), c.Paused, from)
+	if err != nil {
+		return time.Time{}, false, err
 	}
-	if paused > 0 {
-		if due, err = cal.AddWorkingTime(due, paused); err != nil {
+	if days > 0 {
+		if due, err = cal.Deadline(due.Add(-time.Nanosecond), days); err != nil {
 			return time.Time{}, false, err
 		}
 	}
 	return due, true, nil
+}
+
+// suspendedDays counts the working days whose working hours some ended
+// suspension after from overlaps; a day counts once however many
+// suspensions touch it.
+func suspendedDays(cal *calendar.Calendar, hours Hours, paused []Interval, from time.Time) (int, error) {
+	loc := cal.Location()
+	seen := map[time.Time]bool{}
+	for _, p := range paused {
+		if p.To.IsZero() || !p.To.After(from) {
+			continue // ongoing, or before the current due date was set
+		}
+		lo := maxTime(p.From, from)
+		if !p.To.After(lo) {
+			continue
+		}
+		first := lo.In(loc)
+		for day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc); day.Before(p.To); day = day.AddDate(0, 0, 1) {
+			start, end := day.Add(hours.Start), day.Add(hours.End)
+			if !lo.Before(end) || !p.To.After(start) || seen[day] {
+				continue // the suspension misses this day's working hours
+			}
+			work, err := cal.IsWorkday(day.Year(), day.Month(), day.Day())
+			if err != nil {
+				return 0, err
+			}
+			if work {
+				seen[day] = true
+			}
+		}
+	}
+	return len(seen), nil
 }
 
 func maxTime(a, b time.Time) time.Time {

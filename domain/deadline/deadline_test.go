@@ -100,7 +100,9 @@ func TestSpringFestival(t *testing.T) {
 	wantAlarm(t, s, "response", ladder.Approaching, at("2026-02-24 00:00"))
 }
 
-// Suspension stops the clocks and keeps the working time already used.
+// Suspension stops the clocks; each working day on which the case was
+// suspended for any part of its working hours (08:30-17:30) adds a working
+// day, so a deadline still ends with a working day.
 func TestSuspension(t *testing.T) {
 	t.Parallel()
 	cal := official(t)
@@ -112,19 +114,67 @@ func TestSuspension(t *testing.T) {
 		t.Fatalf("a suspended case has alarms: %+v", s)
 	}
 	tr.Apply(complaint.CaseResumed{At: at("2026-11-26 10:00")})
-	// 48 working hours suspended: the response due (end of 25 Nov) moves
-	// two working days later, to the end of 27 Nov.
+	// Suspended Tuesday 10:00 to Thursday 10:00: Tuesday, Wednesday and
+	// Thursday each lose working hours, so the response due at the end of
+	// Wednesday 25 November moves three working days later, to the end of
+	// Monday 30 November.
 	s := tr.Schedule(cal)
-	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-11-28 00:00"))
-	// Suspended over a weekend: only working time counts.
+	wantAlarm(t, s, "response", ladder.ResponseOverdue, at("2026-12-01 00:00"))
+	// Suspended over a weekend: Friday and Monday count, the weekend not.
 	tr2 := track(
 		complaint.CaseReferred{DepartmentID: "d", At: at("2026-11-23 10:00")},
 		complaint.CaseSuspended{At: at("2026-11-27 12:00")},
 		complaint.CaseResumed{At: at("2026-11-30 12:00")},
 	)
-	// Fri 12:00 to Mon 12:00 is 24 working hours: closure due end of 2 Dec
-	// becomes end of 3 Dec.
-	wantAlarm(t, tr2.Schedule(cal), "closure", ladder.ClosureOverdue, at("2026-12-04 00:00"))
+	// The closure due at the end of Wednesday 2 December becomes the end of
+	// Friday 4 December.
+	wantAlarm(t, tr2.Schedule(cal), "closure", ladder.ClosureOverdue, at("2026-12-05 00:00"))
+}
+
+// TestSuspensionEdges: how the days a suspension covers extend a clock, on
+// the edges of days, weekends, holidays and make-up working days.
+func TestSuspensionEdges(t *testing.T) {
+	t.Parallel()
+	cal := official(t)
+	for _, tt := range []struct {
+		name              string
+		referred          string
+		suspend, resume   string
+		responseDueBefore string // the response deadline without the suspension (exclusive end)
+		responseDue       string // with it
+	}{
+		// Referred Tuesday: response due at the end of Thursday 26 November.
+		{"seconds before dawn add nothing", "2026-11-24 10:00", "2026-11-25 03:40", "2026-11-25 03:41", "2026-11-27 00:00", "2026-11-27 00:00"},
+		{"seconds in the working hours add a day", "2026-11-24 10:00", "2026-11-25 10:00", "2026-11-25 10:01", "2026-11-27 00:00", "2026-11-28 00:00"},
+		{"the evening adds nothing", "2026-11-24 10:00", "2026-11-25 17:30", "2026-11-26 08:30", "2026-11-27 00:00", "2026-11-27 00:00"},
+		{"a minute into the working hours adds that day", "2026-11-24 10:00", "2026-11-25 17:29", "2026-11-26 08:31", "2026-11-27 00:00", "2026-12-01 00:00"},
+		// Referred Thursday 26 November: response due at the end of Monday
+		// 30 November.
+		{"a weekend adds nothing", "2026-11-26 10:00", "2026-11-27 18:00", "2026-11-30 08:00", "2026-12-01 00:00", "2026-12-01 00:00"},
+		// Referred Tuesday 29 September 2026: response due at the end of
+		// Thursday 8 October (1-7 October are off).
+		{"a holiday adds nothing", "2026-09-29 10:00", "2026-10-01 09:00", "2026-10-08 08:00", "2026-10-09 00:00", "2026-10-09 00:00"},
+		// 30 September and 8 October count: two working days more, Friday 9
+		// and the make-up Saturday 10 October.
+		{"the working days around a holiday count", "2026-09-29 10:00", "2026-09-30 16:00", "2026-10-08 09:00", "2026-10-09 00:00", "2026-10-11 00:00"},
+		// Referred Thursday 8 October: response due at the end of Saturday
+		// 10 October, a make-up working day (调休上班).
+		{"a make-up Saturday counts like a working day", "2026-10-08 10:00", "2026-10-09 18:00", "2026-10-10 09:00", "2026-10-11 00:00", "2026-10-13 00:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := track(complaint.CaseReferred{DepartmentID: "d", At: at(tt.referred)})
+			wantAlarm(t, tr.Schedule(cal), "response", ladder.ResponseOverdue, at(tt.responseDueBefore))
+			tr.Apply(complaint.CaseSuspended{At: at(tt.suspend)})
+			tr.Apply(complaint.CaseResumed{At: at(tt.resume)})
+			s := tr.Schedule(cal)
+			if !at(tt.responseDue).Equal(at(tt.responseDueBefore)) || len(s.Alarms) > 0 {
+				wantAlarm(t, s, "response", ladder.ResponseOverdue, at(tt.responseDue))
+			}
+			if due := s.Deadlines["response"]; due.In(cst).Hour() != 0 || due.In(cst).Minute() != 0 {
+				t.Errorf("the deadline %s does not end a day", due.In(cst))
+			}
+		})
+	}
 }
 
 // A granted extension replaces the closure deadline.

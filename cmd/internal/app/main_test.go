@@ -255,7 +255,9 @@ func TestLifecyclePaths(t *testing.T) {
 			t.Parallel()
 			id := w.file(t, "复杂拆迁补偿纠纷")
 			w.referAndAcknowledge(t, id)
-			due := w.m.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+			// An extension ends with a working day after the closure
+			// deadline: fifteen working days from now.
+			due := w.handler.as(t).do("GET", "/api/v1/calendar/due?workdays=15", nil, http.StatusOK)["dueDate"].(string)
 			v := step(t, w.dept, id, "/extension-requests", map[string]any{"dueDate": due, "reason": "涉及多个部门协调"}, "in_progress")
 			rid := v["extensions"].([]any)[0].(map[string]any)["requestId"].(string)
 			refused(t, w.dept, w.handler, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "x"}, http.StatusConflict)

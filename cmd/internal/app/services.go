@@ -52,7 +52,7 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 	s.Cases = cases.New(cases.Deps{
 		Run: s.Runner, Pool: env.Pool, Keys: keys, Trail: s.Trail,
 		Taxonomy: s.Taxonomies.Current, Calendar: s.Calendars.Current, ActiveDepartment: s.Registry.ActiveDepartment,
-		Names: s.Tokens.Names, Clock: cfg.Clock,
+		Names: s.Tokens.Names, Policy: cfg.Policy, Clock: cfg.Clock,
 	})
 	s.Board = escalation.NewBoard(env.Pool, s.Calendars.Current, cfg.Clock)
 	return s, nil

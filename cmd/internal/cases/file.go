@@ -9,6 +9,7 @@ import (
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -54,7 +55,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, meta eventstore.
 	// when the client hangs up.
 	sealCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+	res, err := s.execute(ctx, "file", id, meta, func(c *complaint.Case, _ *deadline.Tracker, now time.Time) ([]complaint.Event, error) {
 		events, err := c.File(id, cmd, tax, now)
 		if err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
 )
@@ -97,7 +98,7 @@ func (s *Service) Shred(ctx context.Context, p access.Principal, from auditlog.O
 	// The answer is the center's view: whoever destroys the data works for
 	// the center.
 	center := access.Principal{TokenID: p.TokenID, Role: access.RoleHandler}
-	v, err := s.do(ctx, center, "shred", id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+	v, err := s.do(ctx, center, "shred", id, meta, func(c *complaint.Case, _ *deadline.Tracker, now time.Time) ([]complaint.Event, error) {
 		return c.Shred(reason, now)
 	})
 	if err != nil && !errors.Is(err, eventstore.ErrNotProjected) {

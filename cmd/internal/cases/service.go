@@ -18,6 +18,7 @@ import (
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
 )
@@ -37,7 +38,10 @@ type Deps struct {
 	ActiveDepartment func(ctx context.Context, field, id string) error
 	// Names gives the names of the tokens among ids (for the timeline).
 	Names func(ctx context.Context, ids []string) (map[string]string, error)
-	Clock func() time.Time
+	// Policy is the deadline policy in force (for the closure deadline an
+	// extension must end after).
+	Policy deadline.Policy
+	Clock  func() time.Time
 }
 
 // Service runs case commands and queries.
@@ -61,18 +65,22 @@ func (s *Stored) Error() string {
 // Unwrap makes errors.Is(err, eventstore.ErrNotProjected) hold.
 func (s *Stored) Unwrap() error { return eventstore.ErrNotProjected }
 
-// decision is a command on a case, decided by the domain.
-type decision func(c *complaint.Case, now time.Time) ([]complaint.Event, error)
+// decision is a command on a case, decided by the domain. clocks are the
+// case's deadline clocks, folded from the same history.
+type decision func(c *complaint.Case, clocks *deadline.Tracker, now time.Time) ([]complaint.Event, error)
 
 // execute decides a command against the case's history and appends its
 // events.
 func (s *Service) execute(ctx context.Context, name, id string, meta eventstore.Metadata, decide decision) (eventstore.Result, error) {
 	return s.d.Run.Execute(ctx, name, complaint.AggregateType, id, meta, func(history []eventstore.Event, now time.Time) ([]eventstore.Pending, error) {
-		c := &complaint.Case{}
-		if err := command.Fold(history, complaint.Decode, c.Apply); err != nil {
+		c, clocks := &complaint.Case{}, deadline.NewTracker(s.d.Policy)
+		if err := command.Fold(history, complaint.Decode, func(e complaint.Event) error {
+			clocks.Apply(e)
+			return c.Apply(e)
+		}); err != nil {
 			return nil, err
 		}
-		events, err := decide(c, now)
+		events, err := decide(c, clocks, now)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -34,15 +35,27 @@ func (s *Service) Take(ctx context.Context, p access.Principal, meta eventstore.
 	if err != nil {
 		return nil, err
 	}
+	lc, err := s.d.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var actor complaint.Actor
 	if p.Role == access.RoleDepartment {
 		actor.DepartmentID = p.DepartmentID
 	}
-	return s.do(ctx, p, string(step), id, meta, func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+	return s.do(ctx, p, string(step), id, meta, func(c *complaint.Case, clocks *deadline.Tracker, now time.Time) ([]complaint.Event, error) {
 		if err := access.MayTake(p, step, access.CaseOf(*c)); err != nil {
 			return nil, err
 		}
-		return c.Decide(cmd, complaint.Env{Now: now, Taxonomy: tax, Actor: actor})
+		env := complaint.Env{Now: now, Taxonomy: tax, Actor: actor, Calendar: lc.Calendar}
+		if closure, ok := clocks.Clock(string(deadline.KindClosure)); ok && closure.Open() {
+			// A deadline that cannot be computed (a year with no
+			// schedule) or is suspended leaves ClosureDue unknown.
+			if due, ok, err := closure.Due(lc.Calendar, clocks.Policy.Hours); err == nil && ok {
+				env.ClosureDue = due
+			}
+		}
+		return c.Decide(cmd, env)
 	})
 }
 

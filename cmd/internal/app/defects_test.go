@@ -1,0 +1,125 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// closureDue is the last day of a case's open closure deadline.
+func closureDue(t *testing.T, c client, id string) time.Time {
+	t.Helper()
+	v := c.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)
+	for _, d := range v["deadlines"].([]any) {
+		if d := d.(map[string]any); d["clock"] == "closure" && d["open"] == true {
+			due, err := time.Parse(time.RFC3339, d["dueAt"].(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return due.Add(-time.Nanosecond).In(cst)
+		}
+	}
+	t.Fatalf("no open closure deadline: %v", v["deadlines"])
+	return time.Time{}
+}
+
+// restDayAfter is the first day after day that is not a working day.
+func restDayAfter(t *testing.T, c client, day time.Time) string {
+	t.Helper()
+	for d := day.AddDate(0, 0, 1); ; d = d.AddDate(0, 0, 1) {
+		before := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, cst).Add(-time.Minute)
+		next := c.as(t).do("GET", fmt.Sprintf("/api/v1/calendar/due?from=%s&workdays=1",
+			strings.ReplaceAll(before.Format(time.RFC3339), "+", "%2B")), nil, http.StatusOK)["dueDate"]
+		if next != d.Format(time.DateOnly) {
+			return d.Format(time.DateOnly)
+		}
+	}
+}
+
+// TestExtensionsOnlyLengthen: an extension ends with a working day after the
+// closure deadline it replaces; a rest day and an earlier date are refused
+// naming the field, when asked for and when granted.
+func TestExtensionsOnlyLengthen(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id := w.file(t, "延期测试")
+	w.referAndAcknowledge(t, id)
+	due := closureDue(t, w.handler, id)
+	earlier := due.AddDate(0, 0, -1).Format(time.DateOnly)
+	rest := restDayAfter(t, w.handler, due)
+	for _, date := range []string{earlier, due.Format(time.DateOnly), rest} {
+		out := refused(t, w.dept, w.handler, id, "/extension-requests", map[string]any{"dueDate": date, "reason": "需协调"}, http.StatusUnprocessableEntity)
+		if out["error"].(map[string]any)["field"] != "dueDate" {
+			t.Fatalf("%s: %v", date, out)
+		}
+	}
+	later := w.handler.as(t).do("GET", "/api/v1/calendar/due?workdays=20", nil, http.StatusOK)["dueDate"].(string)
+	v := step(t, w.dept, id, "/extension-requests", map[string]any{"dueDate": later, "reason": "需协调"}, "in_progress")
+	rid := v["extensions"].([]any)[0].(map[string]any)["requestId"].(string)
+	for _, date := range []string{earlier, rest} {
+		refused(t, w.supervisor, w.handler, id, "/extension-requests/"+rid+"/decision", map[string]any{"grant": true, "dueDate": date}, http.StatusUnprocessableEntity)
+	}
+	step(t, w.supervisor, id, "/extension-requests/"+rid+"/decision", map[string]any{"grant": true}, "in_progress")
+	if got := closureDue(t, w.handler, id).Format(time.DateOnly); got != later {
+		t.Fatalf("closure due %s after the extension, want %s", got, later)
+	}
+}
+
+// TestCenterLeavesTheDepartmentsStepsToIt: on a case referred to a
+// department, the handler may not acknowledge, respond or resolve for it,
+// and is not offered those steps; on a case the center handles itself it
+// takes them.
+func TestCenterLeavesTheDepartmentsStepsToIt(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id := w.file(t, "代为签收测试")
+	step(t, w.handler, id, "/referrals", map[string]any{"departmentId": "city-construction"}, "referred")
+	if next := w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)["nextSteps"].([]any); slices.Contains(next, any("acknowledge")) {
+		t.Fatalf("the handler is offered to acknowledge for the department: %v", next)
+	}
+	refused(t, w.handler, w.handler, id, "/acknowledgements", map[string]any{}, http.StatusForbidden)
+	step(t, w.dept, id, "/acknowledgements", map[string]any{}, "in_progress")
+	for _, s := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/responses", map[string]any{"summary": "代为反馈"}},
+		{"/resolution", map[string]any{"outcome": "resolved", "summary": "代为办结"}},
+	} {
+		out := refused(t, w.handler, w.handler, id, s.path, s.body, http.StatusForbidden)
+		if !strings.Contains(out["error"].(map[string]any)["message"].(string), "city-construction") {
+			t.Fatalf("%s: %v", s.path, out)
+		}
+	}
+	// The center's own case: the handler takes the department's steps.
+	own := w.file(t, "自办测试")
+	step(t, w.handler, own, "/acceptance", map[string]any{"mode": "self"}, "in_progress")
+	step(t, w.handler, own, "/responses", map[string]any{"summary": "已联系"}, "in_progress")
+	step(t, w.handler, own, "/resolution", map[string]any{"outcome": "resolved", "summary": "已办结"}, "resolved")
+}
+
+// TestRefusedDisclosureIsAudited: a department asking for the personal
+// data of a complainant who did not consent is refused, and the attempt is
+// in the audit trail with who asked, from where, why, and why it was
+// refused.
+func TestRefusedDisclosureIsAudited(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id, _ := fileSecret(t, w, false)
+	w.referAndAcknowledge(t, id)
+	if status, body := w.dept.as(t).raw("POST", "/api/v1/cases/"+id+"/complainant/disclosure", map[string]any{"reason": "核实情况"}); status != http.StatusForbidden || len(leaks(body)) > 0 {
+		t.Fatalf("disclosure without consent: %d %s", status, body)
+	}
+	trail := w.admin.as(t).do("GET", "/api/v1/audit?action=personal_data_disclosure_refused&subject="+id, nil, http.StatusOK)
+	items := trail["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("audit: %v", trail)
+	}
+	e := items[0].(map[string]any)
+	if e["actorRole"] != "department" || e["reason"] != "核实情况" || e["remote"] != "127.0.0.1" || e["refusal"] == nil || e["refusal"] == "" {
+		t.Fatalf("audit entry: %v", e)
+	}
+}
