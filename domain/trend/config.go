@@ -30,10 +30,12 @@ type EWMAConfig struct {
 	Guard    int     `json:"guardDays"`    // g: days just before the tested day left out of the baseline; default 2
 	Gradual  float64 `json:"gradual"`      // w1: smoothing for gradual rises; default 0.4
 	Sudden   float64 `json:"sudden"`       // w2: smoothing for sudden rises; default 0.9
-	Yellow   float64 `json:"yellow"`       // p-value below which a day is yellow on ESSENCE's scale; default 0.05
-	Red      float64 `json:"red"`          // p-value below which a day is red on ESSENCE's scale; default 0.01
-	// Alpha is the p-value below which a day is a finding, red below a
-	// tenth of it.
+	Yellow   float64 `json:"yellow"`       // p-value below which a day is yellow on ESSENCE's scale (EWMASeries); default 0.05
+	Red      float64 `json:"red"`          // p-value below which a day is red on ESSENCE's scale (EWMASeries); default 0.01
+	// Alpha is the p-value below which a day is a finding (red below a
+	// tenth of it). Default 0.0005, far below ESSENCE's red: a finding
+	// goes to leadership, and at 0.01 every cell of a day or more would
+	// raise several false findings a year (see Measure).
 	Alpha float64 `json:"alpha"`
 	// Warmup is how many tested days precede the day of interest in the
 	// window Detect replays, so that the days clamped out of the baseline
@@ -44,7 +46,7 @@ type EWMAConfig struct {
 // CUSUMConfig configures the Poisson CUSUM on weekly counts (weeks run
 // Monday to Sunday and are tested on Sundays).
 type CUSUMConfig struct {
-	BaselineWeeks int `json:"baselineWeeks"` // weeks before the run whose mean is the in-control mean μ0; default 12
+	BaselineWeeks int `json:"baselineWeeks"` // weeks before the run whose mean estimates the in-control mean; default 26
 	RunWeeks      int `json:"runWeeks"`      // weeks the statistic accumulates over; default 8
 	// Shift is the rise to detect in standard deviations of the in-control
 	// weekly count: μ1 = μ0 + Shift·√μ0. Default 1.
@@ -58,6 +60,12 @@ type CUSUMConfig struct {
 	// Restart is where the statistic restarts after an alarm, as a share of
 	// h (0: from zero; 0.5: the fast initial response); default 0.5.
 	Restart float64 `json:"restart"`
+	// Margin: the in-control mean μ0 is the baseline's mean weekly count
+	// plus Margin standard errors of it, √(mean/BaselineWeeks). With the
+	// bare mean, an underestimated baseline makes the statistic drift up,
+	// and flat Poisson series alarmed every 110 to 290 weeks instead of
+	// 500; one standard error brings that back above 500. Default 1.
+	Margin float64 `json:"margin"`
 }
 
 // GateConfig is the minimum-sample gate of Farrington's method: no EWMA or
@@ -99,11 +107,11 @@ type EmergingConfig struct {
 	Window   int `json:"windowDays"`
 	MinCases int `json:"minCases"`
 	// RareRate: a cell with at most this many cases a day over the Unseen
-	// days before the burst is rare; default 0.1.
+	// days before the burst is rare; default 0.3 (two a week).
 	RareRate float64 `json:"rareRate"`
 	// A burst is at least BurstMin cases within BurstDays days whose
 	// Poisson probability under the rare rate is below BurstAlpha; defaults
-	// 3, 3 and 0.001.
+	// 3, 5 and 0.001.
 	BurstDays  int     `json:"burstDays"`
 	BurstMin   int     `json:"burstMin"`
 	BurstAlpha float64 `json:"burstAlpha"`
@@ -113,14 +121,14 @@ type EmergingConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		EWMA: EWMAConfig{Baseline: 28, Guard: 2, Gradual: 0.4, Sudden: 0.9,
-			Yellow: 0.05, Red: 0.01, Alpha: 0.05, Warmup: 28},
-		CUSUM: CUSUMConfig{BaselineWeeks: 12, RunWeeks: 8, Shift: 1, ARL: 500,
-			MinMean: 1, Restart: 0.5},
+			Yellow: 0.05, Red: 0.01, Alpha: 0.0005, Warmup: 28},
+		CUSUM: CUSUMConfig{BaselineWeeks: 26, RunWeeks: 8, Shift: 1, ARL: 500,
+			MinMean: 1, Restart: 0.5, Margin: 1},
 		Gate: GateConfig{MinCases: 5, Periods: 4},
 		Widespread: WidespreadConfig{Window: 7, MinSources: 3, MinDepartments: 3,
 			Baseline: 28, Alpha: 0.001, MinUsual: 0.25},
-		Emerging: EmergingConfig{Unseen: 90, Window: 7, MinCases: 2, RareRate: 0.1,
-			BurstDays: 3, BurstMin: 3, BurstAlpha: 0.001},
+		Emerging: EmergingConfig{Unseen: 90, Window: 7, MinCases: 2, RareRate: 0.3,
+			BurstDays: 5, BurstMin: 3, BurstAlpha: 0.001},
 		EndAfter: 7,
 	}
 }
@@ -148,6 +156,7 @@ func (c Config) Validate() error {
 		{w.ARL >= 10 && w.ARL <= 1e5, "cusum.arlWeeks", "between 10 and 100000"},
 		{w.MinMean > 0, "cusum.minWeeklyMean", "positive"},
 		{w.Restart >= 0 && w.Restart < 1, "cusum.restart", "in [0, 1)"},
+		{w.Margin >= 0, "cusum.margin", "not negative"},
 		{g.MinCases >= 0, "gate.minCases", "not negative"},
 		{g.Periods >= 1, "gate.periods", "at least 1"},
 		{s.Window >= 1, "widespread.windowDays", "at least 1"},
@@ -180,7 +189,7 @@ func inOpenUnit(x float64) bool { return x > 0 && x < 1 }
 func (c Config) Lookback() int {
 	e, w, s, m := c.EWMA, c.CUSUM, c.Widespread, c.Emerging
 	return max(
-		e.Baseline+e.Guard+e.Warmup+1,
+		e.window(),
 		7*(w.BaselineWeeks+w.RunWeeks),
 		2*s.Window+s.Baseline-1,
 		m.Unseen+max(m.Window, m.BurstDays),

@@ -9,11 +9,12 @@ import (
 // when last is a Sunday (the end of a Monday-to-Sunday week).
 //
 // The in-control mean μ0 is the mean weekly count of the BaselineWeeks
-// weeks before the last RunWeeks weeks; over those, S_j = max(0, S_{j−1} +
-// x_j − k) from S = 0, restarting at Restart·h after an alarm. The last
-// week is a finding when its S exceeds h and the gate (cases in the last
-// Periods weeks) is open. k and h come from the table New computed for the
-// configured run length.
+// weeks before the last RunWeeks weeks, plus Margin standard errors of it.
+// Over the RunWeeks, S_j = max(0, S_{j−1} + x_j − k) from S = 0,
+// restarting at Restart·h after an alarm. The last week is a finding when
+// its S exceeds h and the gate (cases in the last Periods weeks) is open.
+// k and h for μ0 come from the table New computed for the configured run
+// length.
 func (d *Detector) cusumFinding(counts []int, last Date) (Finding, bool) {
 	c := d.cfg.CUSUM
 	weeks := c.BaselineWeeks + c.RunWeeks
@@ -26,7 +27,7 @@ func (d *Detector) cusumFinding(counts []int, last Date) (Finding, bool) {
 		mu0 += v
 	}
 	mu0 /= float64(c.BaselineWeeks)
-	p := d.cusum.lookup(mu0)
+	p := d.cusum.lookup(mu0 + c.Margin*math.Sqrt(math.Max(mu0, c.MinMean)/float64(c.BaselineWeeks)))
 	s, runStart := 0.0, c.BaselineWeeks
 	for j := c.BaselineWeeks; j < len(x); j++ {
 		if s == 0 {

@@ -9,6 +9,9 @@ import (
 // it cannot test.
 var ErrInvalidHistory = errors.New("trend: invalid history")
 
+// stackDays is the longest history whose counts Detect keeps on the stack.
+const stackDays = 256
+
 // Detector runs every rule on one cell's history. Make one with New; it is
 // immutable and safe for concurrent use.
 type Detector struct {
@@ -54,7 +57,12 @@ func (d *Detector) Detect(h History) ([]Finding, error) {
 	if n := d.cfg.Lookback(); len(h.Days) > n {
 		h = History{Start: h.Last() - Date(n-1), Days: h.Days[len(h.Days)-n:]}
 	}
-	counts := make([]int, len(h.Days))
+	var buf [stackDays]int // keeps the usual lookback off the heap
+	counts := buf[:0]
+	if len(h.Days) > stackDays {
+		counts = make([]int, 0, len(h.Days))
+	}
+	counts = counts[:len(h.Days)]
 	for i, day := range h.Days {
 		if day.Cases < 0 {
 			return nil, fmt.Errorf("%w: %d cases on %s", ErrInvalidHistory, day.Cases, h.Start+Date(i))

@@ -40,11 +40,15 @@ func (c ewmaConsts) sigma(s float64) float64 {
 // ewmaDay is the dual EWMA's verdict on the last day of a window.
 type ewmaDay struct {
 	stat     float64 // T of the smoothing with the smaller p-value
-	p        float64 // its p-value, 1 − F_t(T; n − 1)
+	p        float64 // its p-value (see smaller)
 	mean     float64 // μ: baseline mean
+	sigma2   float64 // σ* of the sudden smoothing
 	count    int     // the day's count
-	riseFrom int     // index of the first day of the current rise: since the smoothed value last was at or below μ
+	riseFrom int     // index of the first day of the current rise: since the smoothed values last were at or below μ
 }
+
+// window is how many days the EWMA replays for one tested day.
+func (e EWMAConfig) window() int { return e.Baseline + e.Guard + e.Warmup + 1 }
 
 // ewmaRun replays the dual EWMA over y and returns its verdict on the last
 // day; ok is false when y is shorter than B + g + 1 days.
@@ -61,7 +65,12 @@ func (d *Detector) ewmaRun(y []int) (ewmaDay, bool) {
 	if len(y) < b+g+1 {
 		return ewmaDay{}, false
 	}
-	base := make([]float64, len(y)) // counts as they enter later baselines
+	var buf [stackDays]float64
+	base := buf[:0] // counts as they enter later baselines
+	if len(y) > stackDays {
+		base = make([]float64, 0, len(y))
+	}
+	base = base[:len(y)]
 	for i, v := range y {
 		base[i] = float64(v)
 	}
@@ -94,7 +103,7 @@ func (d *Detector) ewmaRun(y []int) (ewmaDay, bool) {
 		z2 = clampZ(z2, mu, sig2, d.t99)
 		if i == len(y)-1 {
 			out.stat, out.p = d.smaller(t1, t2)
-			out.mean, out.count = mu, y[i]
+			out.mean, out.sigma2, out.count = mu, sig2, y[i]
 		}
 		if math.Max(z1, z2) <= mu {
 			out.riseFrom = i + 1
@@ -135,11 +144,11 @@ func (d *Detector) ewmaFinding(counts []int, last Date) (Finding, bool) {
 	if !d.gateOpen(counts, 1) {
 		return Finding{}, false
 	}
-	v, ok := d.ewmaRun(counts[max(0, len(counts)-(e.Baseline+e.Guard+e.Warmup+1)):])
+	v, ok := d.ewmaRun(counts[max(0, len(counts)-e.window()):])
 	if !ok || v.p >= e.Alpha {
 		return Finding{}, false
 	}
-	first := last - Date(min(len(counts), e.Baseline+e.Guard+e.Warmup+1)-1)
+	first := last - Date(min(len(counts), e.window())-1)
 	return Finding{
 		Kind:      Tendency,
 		Method:    MethodEWMA,

@@ -30,8 +30,12 @@ func cityCell(w World, t int) int { return t*(w.Districts+1) + w.Districts }
 // points behind it.
 func histories(w World, s Stream) [][]Day {
 	names := make([]string, w.Districts)
+	points := make([][]string, w.Districts)
 	for d := range names {
 		names[d] = "district-" + strconv.Itoa(d)
+		for p := range w.PointsPerDistrict {
+			points[d] = append(points[d], "point-"+strconv.Itoa(d)+"-"+strconv.Itoa(p))
+		}
 	}
 	n := w.Warmup + w.Days
 	out := make([][]Day, cellsOf(w))
@@ -44,7 +48,7 @@ func histories(w World, s Stream) [][]Day {
 				if c > 0 {
 					city[i].Cases += c
 					city[i].Districts = append(city[i].Districts, names[d])
-					city[i].Points = appendPoints(city[i].Points, w, t, d, i, c)
+					city[i].Points = appendPoints(city[i].Points, points[d], t, d, i, c)
 				}
 			}
 			out[districtCell(w, t, d)] = days
@@ -58,10 +62,10 @@ func histories(w World, s Stream) [][]Day {
 // cases of cell (t, d) on day i: each case comes from one of the district's
 // points, chosen by a hash of the case, so the choice is fixed by the
 // stream.
-func appendPoints(points []string, w World, t, d, i, c int) []string {
+func appendPoints(points, district []string, t, d, i, c int) []string {
 	for j := range c {
 		h := mix(uint64(t)<<48 ^ uint64(d)<<40 ^ uint64(i)<<20 ^ uint64(j))
-		p := "point-" + strconv.Itoa(d) + "-" + strconv.Itoa(int(h%uint64(w.PointsPerDistrict)))
+		p := district[h%uint64(len(district))]
 		if !slices.Contains(points, p) {
 			points = append(points, p)
 		}

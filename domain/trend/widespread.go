@@ -1,7 +1,5 @@
 package trend
 
-import "slices"
-
 // spreadDimension is one dimension the widespread rule counts sources in.
 type spreadDimension struct {
 	dim     Dimension
@@ -45,11 +43,18 @@ func (d *Detector) widespreadFindings(h History) []Finding {
 
 func (d *Detector) spread(days []Day, dim spreadDimension, last Date) (Finding, bool) {
 	c := d.cfg.Widespread
-	if distinctIn(days[len(days)-c.Window:], dim.sources) < dim.least {
+	entries := 0
+	for _, day := range days[len(days)-c.Window:] {
+		entries += len(dim.sources(day))
+	}
+	if entries < dim.least {
 		return Finding{}, false // the usual case, decided cheaply
 	}
 	counts := distinctInWindows(days, dim.sources, c.Window)
 	now := counts[len(counts)-1]
+	if now < dim.least {
+		return Finding{}, false
+	}
 	usual := 0.0
 	for _, n := range counts[:c.Baseline] {
 		usual += float64(n)
@@ -75,25 +80,15 @@ func (d *Detector) spread(days []Day, dim spreadDimension, last Date) (Finding, 
 	}, true
 }
 
-// distinctIn returns the number of distinct sources over days (a few at
-// most, so a list does better than a map).
-func distinctIn(days []Day, sources func(Day) []string) int {
-	var seen []string
-	for _, day := range days {
-		for _, s := range sources(day) {
-			if !slices.Contains(seen, s) {
-				seen = append(seen, s)
-			}
-		}
-	}
-	return len(seen)
-}
-
 // distinctInWindows returns, for each window of w days ending on days[e]
 // (e from w−1 to the last), the number of distinct sources in it.
 func distinctInWindows(days []Day, sources func(Day) []string, w int) []int {
-	ids := map[string]int{}
-	var flat []int                 // the source ids of every day, one day after another
+	total := 0
+	for _, day := range days {
+		total += len(sources(day))
+	}
+	ids := make(map[string]int, min(total, 64))
+	flat := make([]int, 0, total)  // the source ids of every day, one day after another
 	ends := make([]int, len(days)) // ends[i]: end of day i's ids in flat
 	for i, day := range days {
 		for _, s := range sources(day) {
