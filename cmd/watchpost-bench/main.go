@@ -70,8 +70,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	natsURL := fs.String("nats", "", "with -url: the server's NATS, for the raw baseline and seeding")
 	dbURL := fs.String("database", "", "with -url: the server's PostgreSQL, for lags and the rebuild")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	trends := fs.Bool("trends", false, "measure the trend detectors on synthetic streams instead (no server)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *trends {
+		return runTrends(stdout, *asJSON)
 	}
 	if s.Users < 1 || s.Duration <= 0 || s.Untouched < 0 || s.Untouched > 1 {
 		return errors.New("-users must be at least 1, -duration positive, -untouched between 0 and 1")
