@@ -291,10 +291,7 @@ type RequireRectification struct {
 }
 
 func (c *Case) requireRectification(cmd RequireRectification, env Env) ([]Event, error) {
-	if err := c.substantiated(StepRequireRectification); err != nil {
-		return nil, err
-	}
-	if err := c.noOpenRectification(StepRequireRectification); err != nil {
+	if err := c.guard(StepRequireRectification); err != nil {
 		return nil, err
 	}
 	items, err := lines("items", cmd.Items, MaxItems, MaxItem)
@@ -345,7 +342,7 @@ type RecordAccountability struct {
 }
 
 func (c *Case) recordAccountability(cmd RecordAccountability, env Env) ([]Event, error) {
-	if err := c.substantiated(StepRecordAccountability); err != nil {
+	if err := c.guard(StepRecordAccountability); err != nil {
 		return nil, err
 	}
 	subject, err := text("subject", cmd.Subject, MaxShortText, true, false)
@@ -390,7 +387,7 @@ type RecordSatisfaction struct {
 }
 
 func (c *Case) recordSatisfaction(cmd RecordSatisfaction, env Env) ([]Event, error) {
-	if err := c.noSatisfactionYet(StepRecordSatisfaction); err != nil {
+	if err := c.guard(StepRecordSatisfaction); err != nil {
 		return nil, err
 	}
 	level, err := oneOf("level", cmd.Level, satisfactionLevels, true)
@@ -411,7 +408,7 @@ type Reopen struct {
 }
 
 func (c *Case) reopen(cmd Reopen, env Env) ([]Event, error) {
-	if err := c.reopenable(StepReopen); err != nil {
+	if err := c.guard(StepReopen); err != nil {
 		return nil, err
 	}
 	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
@@ -421,9 +418,18 @@ func (c *Case) reopen(cmd Reopen, env Env) ([]Event, error) {
 	return []Event{CaseReopened{Reason: reason, At: env.Now}}, nil
 }
 
-// Close files the answered case away (归档).
+// Close files the answered case away (归档). Every complainant gets a
+// follow-up (回访): closing without one recorded needs the reason it could
+// not be done; closing although the complainant was dissatisfied, instead
+// of reopening the case, needs a reason too.
 type Close struct {
 	Note string `json:"note,omitempty"`
+	// Reason is why a case whose complainant was dissatisfied is closed
+	// rather than reopened.
+	Reason string `json:"reason,omitempty"`
+	// NoFollowUp is why no follow-up was recorded: unreachable, anonymous
+	// or declined.
+	NoFollowUp string `json:"noFollowUp,omitempty"`
 }
 
 func (c *Case) close(cmd Close, env Env) ([]Event, error) {
@@ -431,7 +437,25 @@ func (c *Case) close(cmd Close, env Env) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Event{CaseClosed{Note: note, At: env.Now}}, nil
+	var reason, noFollowUp string
+	switch c.Satisfaction {
+	case "":
+		if noFollowUp, err = oneOf("noFollowUp", cmd.NoFollowUp, noFollowUpReasons, true); err != nil {
+			return nil, err
+		}
+	default:
+		if cmd.NoFollowUp != "" {
+			return nil, domain.Invalid("noFollowUp", "the follow-up is recorded (%s)", term(satisfactionLevels, c.Satisfaction))
+		}
+	}
+	if c.Satisfaction == SatisfactionDissatisfied {
+		if reason, err = text("reason", cmd.Reason, MaxNote, true, true); err != nil {
+			return nil, err
+		}
+	} else if cmd.Reason != "" {
+		return nil, domain.Invalid("reason", "is given only when the complainant was dissatisfied")
+	}
+	return []Event{CaseClosed{Note: note, Reason: reason, NoFollowUp: noFollowUp, At: env.Now}}, nil
 }
 
 // The steps of the center's commands.

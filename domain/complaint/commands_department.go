@@ -25,10 +25,8 @@ type Return struct {
 }
 
 func (c *Case) returnReferral(cmd Return, env Env) ([]Event, error) {
-	for _, guard := range []func(Step) error{c.heldByDepartment, c.notResponded, c.noOpenRectification} {
-		if err := guard(StepReturn); err != nil {
-			return nil, err
-		}
+	if err := c.guard(StepReturn); err != nil {
+		return nil, err
 	}
 	reason, err := text("reason", cmd.Reason, MaxNote, true, true)
 	if err != nil {
@@ -43,7 +41,7 @@ type Respond struct {
 }
 
 func (c *Case) respond(cmd Respond, env Env) ([]Event, error) {
-	if err := c.notResponded(StepRespond); err != nil {
+	if err := c.guard(StepRespond); err != nil {
 		return nil, err
 	}
 	summary, err := text("summary", cmd.Summary, MaxNote, true, true)
@@ -61,7 +59,7 @@ type RequestExtension struct {
 }
 
 func (c *Case) requestExtension(cmd RequestExtension, env Env) ([]Event, error) {
-	if err := c.noPendingExtension(StepRequestExtension); err != nil {
+	if err := c.guard(StepRequestExtension); err != nil {
 		return nil, err
 	}
 	due, err := extensionDate("dueDate", cmd.DueDate, env)
@@ -136,10 +134,7 @@ type Resolve struct {
 }
 
 func (c *Case) resolve(cmd Resolve, env Env) ([]Event, error) {
-	if err := c.noOpenRectification(StepResolve); err != nil {
-		return nil, err
-	}
-	if err := c.noPendingExtension(StepResolve); err != nil {
+	if err := c.guard(StepResolve); err != nil {
 		return nil, err
 	}
 	tax := env.Taxonomy

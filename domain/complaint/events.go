@@ -238,8 +238,10 @@ type CaseReopened struct {
 
 // CaseClosed files the case away (归档).
 type CaseClosed struct {
-	Note string    `json:"note,omitempty"`
-	At   time.Time `json:"at"`
+	Note       string    `json:"note,omitempty"`
+	Reason     string    `json:"reason,omitempty"`     // why closed although the complainant was dissatisfied
+	NoFollowUp string    `json:"noFollowUp,omitempty"` // why no follow-up (回访) was recorded
+	At         time.Time `json:"at"`
 }
 
 func (ComplaintFiled) EventType() string         { return TypeComplaintFiled }
@@ -378,6 +380,11 @@ const (
 	MethodVisit  = "visit"
 	MethodWeb    = "web"
 
+	// CaseClosed.NoFollowUp: why the complainant got no follow-up.
+	NoFollowUpUnreachable = "unreachable" // 联系不上
+	NoFollowUpAnonymous   = "anonymous"   // 匿名投诉，无法回访
+	NoFollowUpDeclined    = "declined"    // 投诉人拒绝回访
+
 	// SatisfactionRecorded.Level (回访).
 	SatisfactionSatisfied    = "satisfied"           // 满意
 	SatisfactionBasically    = "basically_satisfied" // 基本满意
@@ -420,6 +427,11 @@ var (
 		{MethodSMS, "短信", "by text message"},
 		{MethodVisit, "面谈", "in person"},
 		{MethodWeb, "网上", "online"},
+	}
+	noFollowUpReasons = []choice{
+		{NoFollowUpUnreachable, "联系不上", "the complainant could not be reached"},
+		{NoFollowUpAnonymous, "匿名投诉，无法回访", "the complaint is anonymous"},
+		{NoFollowUpDeclined, "投诉人拒绝回访", "the complainant declined"},
 	}
 	satisfactionLevels = []choice{
 		{SatisfactionSatisfied, "满意", "satisfied"},

@@ -48,7 +48,7 @@ func sampleEvents() []Event {
 		ComplainantReplied{Message: leaky, Method: MethodLetter, At: at},
 		SatisfactionRecorded{Level: SatisfactionDissatisfied, Note: leaky, At: at},
 		CaseReopened{Reason: leaky, At: at},
-		CaseClosed{Note: leaky, At: at},
+		CaseClosed{Note: leaky, Reason: leaky, NoFollowUp: NoFollowUpUnreachable, At: at},
 		PersonalDataShredded{Reason: leaky, At: at},
 		DeadlineApproaching{DeadlineFacts: sampleFacts(ladder.Approaching), At: at},
 		ResponseOverdue{DeadlineFacts: sampleFacts(ladder.ResponseOverdue), At: at},

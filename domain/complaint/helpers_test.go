@@ -110,7 +110,7 @@ var scenarios = []scenario{
 	{"replied", StatusReplied, []act{referDept1, ackDept1, respondDept1, findingTrue, resolveDept1, replyPhone}},
 	{"replied/dissatisfied", StatusReplied, []act{referDept1, ackDept1, respondDept1, findingTrue, resolveDept1, replyPhone, dissatisfied}},
 	{"replied/not_accepted", StatusReplied, []act{staff(NotAccept{Reason: "A court matter."}), staff(Reply{Message: "We cannot take this on.", Method: MethodLetter})}},
-	{"closed", StatusClosed, []act{referDept1, ackDept1, respondDept1, findingTrue, resolveDept1, replyPhone, staff(Close{})}},
+	{"closed", StatusClosed, []act{referDept1, ackDept1, respondDept1, findingTrue, resolveDept1, replyPhone, staff(Close{NoFollowUp: NoFollowUpUnreachable})}},
 }
 
 func scenarioNamed(t testing.TB, name string) scenario {
@@ -230,7 +230,16 @@ func validCommand(step Step, c *Case) Command {
 	case StepReopen:
 		return Reopen{Reason: "The complainant is still waiting."}
 	case StepClose:
-		return Close{Note: "archived"}
+		// A follow-up is recorded, or the reason why not; a dissatisfied
+		// complainant's case is closed with a reason.
+		cl := Close{Note: "archived"}
+		switch c.Satisfaction {
+		case "":
+			cl.NoFollowUp = NoFollowUpUnreachable
+		case SatisfactionDissatisfied:
+			cl.Reason = "The complainant's demand is outside the law; explained twice."
+		}
+		return cl
 	}
 	panic("no command for step " + string(step))
 }

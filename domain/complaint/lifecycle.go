@@ -118,6 +118,63 @@ func DepartmentStep(step Step) bool {
 	return ok && row.who == department
 }
 
+// guards are, for each step, the rules beyond the status that the case's
+// state must meet: the step's decision checks them (after the lifecycle
+// table, before the input), and Case.NextSteps offers only steps that meet
+// them.
+var guards = map[Step][]func(c *Case, step Step) error{
+	StepReturn:               {(*Case).heldByDepartment, (*Case).notResponded, (*Case).noOpenRectification},
+	StepRespond:              {(*Case).notResponded},
+	StepRequestExtension:     {(*Case).noPendingExtension},
+	StepRequireRectification: {(*Case).substantiated, (*Case).noOpenRectification},
+	StepRecordAccountability: {(*Case).substantiated},
+	StepResolve:              {(*Case).noOpenRectification, (*Case).noPendingExtension},
+	StepRecordSatisfaction:   {(*Case).noSatisfactionYet},
+	StepReopen:               {(*Case).reopenable},
+}
+
+// offered are what a step needs besides its guards to be worth offering:
+// something for it to act on (a pending request, a rectification awaiting
+// a report or a verification). The decision names the thing and checks it.
+var offered = map[Step]func(c *Case) bool{
+	StepDecideExtension: func(c *Case) bool { return c.pendingExtension() != nil },
+	StepReportRectification: func(c *Case) bool {
+		r := c.openRectification()
+		return r != nil && (r.Status == RectificationStatusRequired || r.Status == RectificationStatusRejected)
+	},
+	StepVerifyRectification: func(c *Case) bool {
+		r := c.openRectification()
+		return r != nil && r.Status == RectificationStatusReported
+	},
+}
+
+// guard checks the step's guards.
+func (c *Case) guard(step Step) error {
+	for _, g := range guards[step] {
+		if err := g(c, step); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NextSteps lists the steps the case's state allows now: the lifecycle's
+// for its status, less those a guard refuses or that have nothing to act
+// on. Who may take them is the access rules' question.
+func (c *Case) NextSteps() []Step {
+	out := []Step{}
+	for _, step := range NextSteps(c.Status) {
+		if c.guard(step) != nil {
+			continue
+		}
+		if ok, has := offered[step]; has && !ok(c) {
+			continue
+		}
+		out = append(out, step)
+	}
+	return out
+}
+
 // NextSteps lists the steps the lifecycle allows from status s.
 func NextSteps(s Status) []Step {
 	var out []Step

@@ -211,7 +211,7 @@ func TestTypicalPaths(t *testing.T) {
 				s(staff(NotAccept{Reason: "A private contract dispute."}), StatusNotAccepted),
 				s(staff(Reply{Message: "Please turn to the court.", Method: MethodSMS}), StatusReplied),
 				s(staff(RecordSatisfaction{Level: SatisfactionDissatisfied}), StatusReplied),
-				s(staff(Close{}), StatusClosed),
+				s(staff(Close{Reason: "A contract dispute belongs in court; the complainant was told so twice."}), StatusClosed),
 			},
 			check: func(t *testing.T, c *Case) {
 				if c.NotAcceptedReason != "A private contract dispute." || c.Resolution != nil || c.DepartmentID != "" || c.Mode != "" {
@@ -229,7 +229,7 @@ func TestTypicalPaths(t *testing.T) {
 				s(staff(Resume{}), StatusInProgress),
 				s(staff(Resolve{Outcome: "resolved", Summary: "Settled on the phone."}), StatusResolved),
 				s(staff(Reply{Message: "m", Method: MethodPhone}), StatusReplied),
-				s(staff(Close{}), StatusClosed),
+				s(staff(Close{NoFollowUp: NoFollowUpUnreachable}), StatusClosed),
 			},
 			check: func(t *testing.T, c *Case) {
 				if c.HandledBy != HandledByCenter || c.DepartmentID != "" || c.Referrals != 0 || c.Mode != ModeDirect || !c.CenterHandled() {
@@ -298,5 +298,65 @@ func TestReopenStartsANewRound(t *testing.T) {
 			do(t, c, envAt(32, ""), Reply{Message: "m", Method: MethodWeb})
 			do(t, c, envAt(33, ""), RecordSatisfaction{Level: SatisfactionSatisfied})
 		})
+	}
+}
+
+// TestClosingRules: every complainant gets a follow-up, or closing says why
+// not; a dissatisfied complainant's case is reopened or closed with a reason;
+// a case that was not accepted has nothing to reopen.
+func TestClosingRules(t *testing.T) {
+	t.Parallel()
+	build := func(acts ...Command) *Case {
+		c := &Case{}
+		events, err := c.File("c1", FileComplaint{Channel: "hotline", Categories: []string{"efficiency"}, Title: "t", Description: "d",
+			Complainant: Complainant{Name: "n"}, ReceivedAt: t0}, DefaultTaxonomy(), t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applyAll(t, c, events)
+		for i, cmd := range acts {
+			events, err := c.Decide(cmd, envAt(i+1, ""))
+			if err != nil {
+				t.Fatalf("%T: %v", cmd, err)
+			}
+			applyAll(t, c, events)
+		}
+		return c
+	}
+	notAccepted := []Command{NotAccept{Reason: "r"}, Reply{Message: "m", Method: MethodPhone}}
+	handled := []Command{Accept{Mode: ModeSelf}, Resolve{Outcome: "resolved", Summary: "s"}, Reply{Message: "m", Method: MethodPhone}}
+	dissatisfied := append(slices.Clone(handled), RecordSatisfaction{Level: SatisfactionDissatisfied})
+	for _, tt := range []struct {
+		name      string
+		acts      []Command
+		close     Close
+		wantField string // "" when closing succeeds
+	}{
+		{"no follow-up, no reason", handled, Close{}, "noFollowUp"},
+		{"no follow-up, an unknown reason", handled, Close{NoFollowUp: "busy"}, "noFollowUp"},
+		{"no follow-up, unreachable", handled, Close{NoFollowUp: NoFollowUpUnreachable}, ""},
+		{"a follow-up and a no-follow-up reason", append(slices.Clone(handled), RecordSatisfaction{Level: SatisfactionSatisfied}), Close{NoFollowUp: NoFollowUpDeclined}, "noFollowUp"},
+		{"satisfied", append(slices.Clone(handled), RecordSatisfaction{Level: SatisfactionSatisfied}), Close{}, ""},
+		{"a reason although satisfied", append(slices.Clone(handled), RecordSatisfaction{Level: SatisfactionSatisfied}), Close{Reason: "r"}, "reason"},
+		{"dissatisfied without a reason", dissatisfied, Close{}, "reason"},
+		{"dissatisfied with a reason", dissatisfied, Close{Reason: "Explained twice; the demand is outside the law."}, ""},
+		{"not accepted, anonymous follow-up impossible", notAccepted, Close{NoFollowUp: NoFollowUpAnonymous}, ""},
+	} {
+		c := build(tt.acts...)
+		events, err := c.Decide(tt.close, later(""))
+		switch {
+		case tt.wantField == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.wantField == "" && events[0].(CaseClosed).NoFollowUp != tt.close.NoFollowUp:
+			t.Errorf("%s: %+v", tt.name, events[0])
+		case tt.wantField != "":
+			wantError(t, err, domain.CodeInvalid, tt.wantField)
+		}
+	}
+	if next := build(notAccepted...).NextSteps(); slices.Contains(next, StepReopen) {
+		t.Errorf("a replied case that was not accepted offers %v", next)
+	}
+	if next := build(dissatisfied...).NextSteps(); !slices.Contains(next, StepReopen) || slices.Contains(next, StepRecordSatisfaction) {
+		t.Errorf("a dissatisfied case offers %v", next)
 	}
 }

@@ -307,6 +307,9 @@ func TestLifecyclePaths(t *testing.T) {
 			step(t, w.handler, id, "/replies", map[string]any{"message": "已处理", "method": "sms"}, "replied")
 			refused(t, w.handler, w.handler, id, "/reopening", map[string]any{"reason": "x"}, http.StatusConflict)
 			step(t, w.handler, id, "/satisfaction", map[string]any{"level": "dissatisfied"}, "replied")
+			// Closing after dissatisfaction needs a reason; this one is
+			// reopened instead.
+			refused(t, w.handler, w.handler, id, "/closure", map[string]any{}, http.StatusUnprocessableEntity)
 			step(t, w.handler, id, "/reopening", map[string]any{"reason": "投诉人不满意处理结果"}, "in_progress")
 			step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "当面致歉"}, "resolved")
 			w.answerAndClose(t, id, "basically_satisfied")
@@ -325,7 +328,13 @@ func TestLifecyclePaths(t *testing.T) {
 			id := w.file(t, "与政务无关的民事纠纷")
 			step(t, w.handler, id, "/non-acceptance", map[string]any{"reason": "属民事纠纷，不属受理范围"}, "not_accepted")
 			step(t, w.handler, id, "/replies", map[string]any{"message": "建议通过诉讼解决", "method": "letter"}, "replied")
-			step(t, w.handler, id, "/closure", map[string]any{}, "closed")
+			// Nothing was handled: nothing to reopen; no follow-up reached
+			// the complainant, so closing says why.
+			if next := w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK)["nextSteps"]; fmt.Sprint(next) != "[record_satisfaction close]" {
+				t.Fatalf("next steps of a replied, not accepted case: %v", next)
+			}
+			refused(t, w.handler, w.handler, id, "/closure", map[string]any{}, http.StatusUnprocessableEntity)
+			step(t, w.handler, id, "/closure", map[string]any{"noFollowUp": "unreachable"}, "closed")
 		})
 	})
 

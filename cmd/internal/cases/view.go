@@ -201,7 +201,7 @@ func (PointView) Audience() access.Audience      { return access.AudiencePoint }
 func viewOf(p access.Principal, row projections.CaseRow) View {
 	c := row.Case
 	facts := access.CaseOf(c)
-	ex := Extras{Position: row.LastSeq, NextSteps: access.NextSteps(p, facts, complaint.NextSteps(c.Status))}
+	ex := Extras{Position: row.LastSeq, NextSteps: access.NextSteps(p, facts, c.NextSteps())}
 	who := Complainant{Anonymous: c.Complainant.Anonymous, ConsentToDisclose: c.Complainant.ConsentToDisclose,
 		Removed: c.PersonalDataRemoved, Disclosable: access.Disclosable(p, facts)}
 	switch access.AudienceOf(p) {
