@@ -51,7 +51,7 @@ func runTrends(stdout io.Writer, asJSON bool) error {
 	cfg := trend.DefaultConfig()
 	world := trend.DefaultWorld(cfg)
 	workers := runtime.GOMAXPROCS(0)
-	q, err := trend.Measure(cfg, world, trend.Scenarios(), trendSeed, workers)
+	q, err := trend.Measure(cfg, world, trend.Scenarios(), trend.Options{Seed: trendSeed, Workers: workers, Overdispersed: 0.2})
 	if err != nil {
 		return fmt.Errorf("trends: %w", err)
 	}
@@ -61,7 +61,7 @@ func runTrends(stdout io.Writer, asJSON bool) error {
 			standard = append(standard, sc)
 		}
 	}
-	held, err := trend.Measure(cfg, world, standard, trendHeldSeed, workers)
+	held, err := trend.Measure(cfg, world, standard, trend.Options{Seed: trendHeldSeed, Workers: workers})
 	if err != nil {
 		return fmt.Errorf("trends, held-out seed: %w", err)
 	}

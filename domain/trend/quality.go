@@ -67,22 +67,31 @@ type Quality struct {
 	OutbreakFree []FreeResult     `json:"outbreak_free"`
 }
 
+// Options are the knobs of Measure.
+type Options struct {
+	Seed uint64 // every stream is drawn from it
+	// Workers is how many goroutines share the cells of a stream; the
+	// figures do not depend on it.
+	Workers int
+	// Overdispersed, when positive, adds an outbreak-free run with negative
+	// binomial counts of variance μ + Overdispersed·μ².
+	Overdispersed float64
+}
+
 // Measure runs the detector configured by cfg, day by day, on synthetic
-// streams of w drawn from seed: one per scenario, and outbreak-free ones
-// with Poisson and with overdispersed counts (negative binomial, variance
-// μ + 0.2·μ²). It runs the cells of a stream on workers goroutines; the
-// figures do not depend on their number.
-func Measure(cfg Config, w World, scenarios []Scenario, seed uint64, workers int) (Quality, error) {
+// streams of w: one per scenario, and outbreak-free ones with Poisson
+// counts (the headline's false findings) and, if asked, overdispersed ones.
+func Measure(cfg Config, w World, scenarios []Scenario, opts Options) (Quality, error) {
 	det, err := New(cfg)
 	if err != nil {
 		return Quality{}, err
 	}
 	w.Warmup = max(w.Warmup, cfg.Lookback())
-	q := Quality{Seed: seed, Cells: cellsOf(w)}
+	q := Quality{Seed: opts.Seed, Cells: cellsOf(w)}
 	var standard []tally
 	for i := range scenarios {
 		sc := &scenarios[i]
-		t, err := measureRun(det, w, sc, seed<<8|uint64(i+1), workers)
+		t, err := measureRun(det, w, sc, opts.Seed<<8|uint64(i+1), opts.Workers)
 		if err != nil {
 			return Quality{}, fmt.Errorf("scenario %s: %w", sc.Name, err)
 		}
@@ -91,10 +100,14 @@ func Measure(cfg Config, w World, scenarios []Scenario, seed uint64, workers int
 			standard = append(standard, t)
 		}
 	}
-	for i, disp := range []float64{0, 0.2} {
+	dispersions := []float64{0}
+	if opts.Overdispersed > 0 {
+		dispersions = append(dispersions, opts.Overdispersed)
+	}
+	for i, disp := range dispersions {
 		fw := w
 		fw.Dispersion = disp
-		t, err := measureRun(det, fw, nil, seed<<8|uint64(200+i), workers)
+		t, err := measureRun(det, fw, nil, opts.Seed<<8|uint64(200+i), opts.Workers)
 		if err != nil {
 			return Quality{}, fmt.Errorf("outbreak-free: %w", err)
 		}

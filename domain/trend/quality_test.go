@@ -72,11 +72,11 @@ func TestMeasureIsDeterministic(t *testing.T) {
 	cfg := DefaultConfig()
 	w := World{Types: 3, Districts: 3, PointsPerDistrict: 2, Days: 120, MinRate: 0.5, MaxRate: 6, Weekend: 0.5}
 	scenarios := []Scenario{Scenarios()[0], Scenarios()[2]}
-	one, err := Measure(cfg, w, scenarios, 7, 1)
+	one, err := Measure(cfg, w, scenarios, Options{Seed: 7, Workers: 1, Overdispersed: 0.2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err := Measure(cfg, w, scenarios, 7, 2)
+	two, err := Measure(cfg, w, scenarios, Options{Seed: 7, Workers: 2, Overdispersed: 0.2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestDefaultsOnTheTuningSeed(t *testing.T) {
 	}
 	t.Parallel()
 	cfg := DefaultConfig()
-	q, err := Measure(cfg, DefaultWorld(cfg), standardScenarios(), 1, 2)
+	q, err := Measure(cfg, DefaultWorld(cfg), standardScenarios(), Options{Seed: 1, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
