@@ -36,7 +36,7 @@ func ReadAggregate(ctx context.Context, q Querier, aggType, id string) ([]Event,
 			event_id::text, data::text, metadata::text, occurred_at, recorded_at
 		FROM public.events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY seq`, aggType, id)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: read %s %s: %w", aggType, id, err)
+		return nil, Database(fmt.Sprintf("eventstore: read %s %s", aggType, id), err)
 	}
 	return scanEvents(rows)
 }
@@ -63,7 +63,7 @@ func scanEvents(rows pgx.Rows) ([]Event, error) {
 		out = append(out, ev)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("eventstore: read archive: %w", err)
+		return nil, Database("eventstore: read archive", err)
 	}
 	return out, nil
 }

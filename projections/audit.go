@@ -88,7 +88,7 @@ func ListAudit(ctx context.Context, q eventstore.Querier, f AuditFilter) ([]Audi
 			coalesce(remote, ''), coalesce(user_agent, ''), at, coalesce(refusal, '')
 		FROM proj.audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY seq DESC LIMIT `+arg(f.Limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: projections: audit: %w", eventstore.ErrUnavailable, err)
+		return nil, eventstore.Database("projections: audit", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
 		var (
@@ -100,7 +100,7 @@ func ListAudit(ctx context.Context, q eventstore.Querier, f AuditFilter) ([]Audi
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("projections: audit: %w", err)
+		return nil, eventstore.Database("projections: audit", err)
 	}
 	return out, nil
 }

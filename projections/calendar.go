@@ -56,7 +56,7 @@ type LoadedCalendar struct {
 func readCalendar(ctx context.Context, q eventstore.Querier, table string, loc *time.Location) (LoadedCalendar, error) {
 	rows, err := q.Query(ctx, `SELECT schedule, loaded_at, seq FROM `+table+` ORDER BY year`)
 	if err != nil {
-		return LoadedCalendar{}, fmt.Errorf("projections: read calendar: %w", err)
+		return LoadedCalendar{}, eventstore.Database("projections: read calendar", err)
 	}
 	defer rows.Close()
 	var (
@@ -74,7 +74,7 @@ func readCalendar(ctx context.Context, q eventstore.Querier, table string, loc *
 			return out, err
 		}
 		if err := json.Unmarshal(raw, &y); err != nil {
-			return out, fmt.Errorf("projections: calendar year: %w", err)
+			return out, eventstore.Database("projections: calendar year", err)
 		}
 		years = append(years, y)
 		out.LoadedAt[y.Year] = at
@@ -82,7 +82,7 @@ func readCalendar(ctx context.Context, q eventstore.Querier, table string, loc *
 		out.Seq = max(out.Seq, uint64(seq))
 	}
 	if err := rows.Err(); err != nil {
-		return out, err
+		return out, eventstore.Database("projections: read calendar", err)
 	}
 	if len(years) == 0 {
 		return out, nil

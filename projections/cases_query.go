@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ func GetCase(ctx context.Context, q eventstore.Querier, id string) (CaseRow, err
 			FROM proj.deadlines d WHERE d.case_id = c.id), '[]')
 		FROM proj.cases c WHERE c.id = $1`, id)
 	if err != nil {
-		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
+		return CaseRow{}, eventstore.Database("projections: get case", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CaseRow, error) {
 		var (
@@ -51,7 +50,7 @@ func GetCase(ctx context.Context, q eventstore.Querier, id string) (CaseRow, err
 		return r, json.Unmarshal(deadlines, &r.Deadlines)
 	})
 	if err != nil {
-		return CaseRow{}, fmt.Errorf("projections: get case: %w", err)
+		return CaseRow{}, eventstore.Database("projections: get case", err)
 	}
 	if len(out) == 0 {
 		return CaseRow{}, domain.NotFound("id", "no case %s", id)
@@ -79,11 +78,11 @@ func scanCase(row pgx.CollectableRow) (CaseRow, error) {
 func CaseByTracking(ctx context.Context, q eventstore.Querier, digest string) (CaseRow, error) {
 	rows, err := q.Query(ctx, `SELECT state, last_seq FROM proj.cases WHERE tracking_hash = $1`, digest)
 	if err != nil {
-		return CaseRow{}, fmt.Errorf("projections: case by tracking code: %w", err)
+		return CaseRow{}, eventstore.Database("projections: case by tracking code", err)
 	}
 	out, err := pgx.CollectRows(rows, scanCase)
 	if err != nil {
-		return CaseRow{}, fmt.Errorf("projections: case by tracking code: %w", err)
+		return CaseRow{}, eventstore.Database("projections: case by tracking code", err)
 	}
 	if len(out) == 0 {
 		return CaseRow{}, domain.NotFound("code", "no case with this tracking code")
@@ -149,10 +148,17 @@ type pageCursor struct {
 func decodeCursor(s string) (pageCursor, error) {
 	var c pageCursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+	if err != nil || json.Unmarshal(b, &c) != nil || !eventstore.ValidToken(c.ID) {
 		return c, domain.Invalid("cursor", "is not a cursor this list gave out")
 	}
 	return c, nil
+}
+
+// ValidCursor reports whether s is a cursor a case list could have given
+// out.
+func ValidCursor(s string) bool {
+	_, err := decodeCursor(s)
+	return err == nil
 }
 
 func encodeCursor(c pageCursor) string {
@@ -230,11 +236,11 @@ func ListCases(ctx context.Context, q eventstore.Querier, f CaseFilter) (CasePag
 	sql += " ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT " + arg(f.Limit+1)
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return CasePage{}, fmt.Errorf("projections: list cases: %w", err)
+		return CasePage{}, eventstore.Database("projections: list cases", err)
 	}
 	items, err := pgx.CollectRows(rows, scanCase)
 	if err != nil {
-		return CasePage{}, fmt.Errorf("projections: list cases: %w", err)
+		return CasePage{}, eventstore.Database("projections: list cases", err)
 	}
 	page := CasePage{Items: items}
 	if len(items) > f.Limit {

@@ -80,7 +80,7 @@ func scanDepartment(row pgx.CollectableRow) (department.Department, error) {
 func GetDepartment(ctx context.Context, q eventstore.Querier, id string) (department.Department, error) {
 	d, err := getDepartment(ctx, q, departmentsLive, id)
 	if err != nil && domain.ErrorCode(err) == "" {
-		return d, fmt.Errorf("projections: get department: %w", err)
+		return d, eventstore.Database("projections: get department", err)
 	}
 	return d, err
 }
@@ -90,11 +90,11 @@ func ListDepartments(ctx context.Context, q eventstore.Querier, includeInactive 
 	rows, err := q.Query(ctx, `SELECT id, name, category, coalesce(district, ''), coalesce(parent_id, ''), active, version, updated_at
 		FROM proj.departments WHERE active OR $1 ORDER BY id`, includeInactive)
 	if err != nil {
-		return nil, fmt.Errorf("projections: list departments: %w", err)
+		return nil, eventstore.Database("projections: list departments", err)
 	}
 	out, err := pgx.CollectRows(rows, scanDepartment)
 	if err != nil {
-		return nil, fmt.Errorf("projections: list departments: %w", err)
+		return nil, eventstore.Database("projections: list departments", err)
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY b.rank DESC, b.due_at, b.case_id LIMIT `+arg(f.Limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("projections: escalations: %w", err)
+		return nil, eventstore.Database("projections: escalations", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Escalation, error) {
 		var e Escalation
@@ -74,7 +73,7 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("projections: escalations: %w", err)
+		return nil, eventstore.Database("projections: escalations", err)
 	}
 	return out, nil
 }
@@ -125,7 +124,7 @@ func caseDeadlines(ctx context.Context, q eventstore.Querier, caseID string) ([]
 			coalesce(outcome, ''), ended_at, coalesce(problem, ''), version, coalesce(calendar_version, '')
 		FROM proj.deadlines WHERE case_id = $1 ORDER BY started_at, clock_id`, caseID)
 	if err != nil {
-		return nil, fmt.Errorf("projections: deadlines: %w", err)
+		return nil, eventstore.Database("projections: deadlines", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CaseDeadline, error) {
 		var d CaseDeadline
@@ -134,7 +133,7 @@ func caseDeadlines(ctx context.Context, q eventstore.Querier, caseID string) ([]
 		return d, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("projections: deadlines: %w", err)
+		return nil, eventstore.Database("projections: deadlines", err)
 	}
 	return out, nil
 }

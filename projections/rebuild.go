@@ -83,7 +83,7 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 	done := replayed{async: map[string]uint64{}}
 	n, err := replayLanes(ctx, pool, set, target, &done, opt.Batch)
 	if err != nil {
-		return rep, fmt.Errorf("projections: rebuild: %w", err)
+		return rep, eventstore.Database("projections: rebuild", err)
 	}
 	rep.Events += n
 
@@ -138,11 +138,11 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 		return nil
 	})
 	if err != nil {
-		return rep, fmt.Errorf("projections: rebuild: %w", err)
+		return rep, eventstore.Database("projections: rebuild", err)
 	}
 	if rep.Swapped {
 		if _, err := pool.Exec(ctx, `DROP SCHEMA proj_old CASCADE`); err != nil {
-			return rep, fmt.Errorf("projections: drop the replaced tables: %w", err)
+			return rep, eventstore.Database("projections: drop the replaced tables", err)
 		}
 	}
 	return rep, nil
@@ -153,11 +153,11 @@ func liveTables(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
 	rows, err := pool.Query(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`, Schema)
 	if err != nil {
-		return nil, fmt.Errorf("projections: list tables: %w", err)
+		return nil, eventstore.Database("projections: list tables", err)
 	}
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("projections: list tables: %w", err)
+		return nil, eventstore.Database("projections: list tables", err)
 	}
 	return tables, nil
 }
@@ -204,7 +204,7 @@ func positions(ctx context.Context, q eventstore.Querier, set Set) (target, erro
 	}
 	seq, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int64])
 	if err != nil {
-		return t, fmt.Errorf("projections: archive position: %w", err)
+		return t, eventstore.Database("projections: archive position", err)
 	}
 	t.archive = uint64(seq)
 	for _, p := range set.Async {

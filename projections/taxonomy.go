@@ -40,7 +40,7 @@ func ReadTaxonomy(ctx context.Context, q eventstore.Querier) (complaint.Taxonomy
 	tax := complaint.DefaultTaxonomy()
 	rows, err := q.Query(ctx, `SELECT kind, code, label, seq FROM proj.taxonomy_terms ORDER BY seq`)
 	if err != nil {
-		return tax, 0, fmt.Errorf("projections: taxonomy: %w", err)
+		return tax, 0, eventstore.Database("projections: taxonomy", err)
 	}
 	defer rows.Close()
 	var last uint64

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,7 +66,7 @@ func DepartmentTimeliness(ctx context.Context, q eventstore.Querier, dept string
 		FROM clocks c FULL JOIN actions a ON a.department_id = c.department_id
 		ORDER BY 1`, dept, from, to, now)
 	if err != nil {
-		return nil, fmt.Errorf("projections: timeliness: %w", err)
+		return nil, eventstore.Database("projections: timeliness", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Timeliness, error) {
 		t := Timeliness{From: from.Format(time.RFC3339), To: to.Format(time.RFC3339)}
@@ -79,7 +78,7 @@ func DepartmentTimeliness(ctx context.Context, q eventstore.Querier, dept string
 		return t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("projections: timeliness: %w", err)
+		return nil, eventstore.Database("projections: timeliness", err)
 	}
 	if dept != "" && len(out) == 0 {
 		out = append(out, Timeliness{DepartmentID: dept, From: from.Format(time.RFC3339), To: to.Format(time.RFC3339)})

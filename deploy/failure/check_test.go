@@ -19,6 +19,10 @@ type counts struct {
 // models equal to a rebuild (watchpost rebuild).
 func check(t *testing.T, s *service, l *load, dbURL string) counts {
 	t.Helper()
+	if len(l.internal) > 0 {
+		t.Errorf("%d commands were answered with a server error while a dependency failed (503 is the answer for that), e.g. %s",
+			len(l.internal), l.internal[0])
+	}
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {

@@ -138,6 +138,7 @@ type load struct {
 	acked                []command
 	pending              []command // sent, not acknowledged: to be sent again
 	errorsDuringOutage   int
+	internal             []string // answers 5xx other than 503: no failure of a dependency may answer them
 	slowestFailure       time.Duration
 }
 
@@ -191,6 +192,11 @@ func (l *load) attempt(ctx context.Context, c command) (string, time.Duration, e
 		ID string `json:"id"`
 	}
 	status, took, err := call(ctx, "POST", l.url+c.path, c.token, c.key, c.body, &out)
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		l.mu.Lock()
+		l.internal = append(l.internal, c.path+": "+err.Error())
+		l.mu.Unlock()
+	}
 	if err == nil && status != c.want {
 		err = fmt.Errorf("status %d", status)
 	}

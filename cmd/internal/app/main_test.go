@@ -22,12 +22,12 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // server boots the whole service on a free port, with a test database and
 // an embedded NATS server.
-func server(t *testing.T) *app.Main {
+func server(t testing.TB) *app.Main {
 	t.Helper()
 	return start(t, testConfig(t, testenv.Postgres(t), "", testenv.NewClock().Now))
 }
 
-func testConfig(t *testing.T, db, natsURL string, clock func() time.Time) app.Config {
+func testConfig(t testing.TB, db, natsURL string, clock func() time.Time) app.Config {
 	return app.Config{
 		Addr:        "127.0.0.1:0",
 		DataDir:     t.TempDir(),
@@ -46,7 +46,7 @@ func testConfig(t *testing.T, db, natsURL string, clock func() time.Time) app.Co
 const testMasterKey = "d2F0Y2hwb3N0IHRlc3QgbWFzdGVyIGtleSAzMiBieXQ="
 
 // start runs a server with a configuration, closed when the test ends.
-func start(t *testing.T, cfg app.Config) *app.Main {
+func start(t testing.TB, cfg app.Config) *app.Main {
 	t.Helper()
 	m := app.NewMain(cfg)
 	if err := m.Run(context.Background()); err != nil {
@@ -58,7 +58,7 @@ func start(t *testing.T, cfg app.Config) *app.Main {
 
 // client calls the API as one token.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	base  string
 	token string
 }
@@ -93,7 +93,7 @@ func (c client) do(method, path string, body any, want int) map[string]any {
 	return out
 }
 
-func token(t *testing.T, m *app.Main, spec auth.Spec) string {
+func token(t testing.TB, m *app.Main, spec auth.Spec) string {
 	t.Helper()
 	tok, _, err := auth.NewTokens(m.Env().Pool, m.Now).Create(context.Background(), spec)
 	if err != nil {
@@ -109,13 +109,13 @@ type world struct {
 	anon                                    client
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	return worldOf(t, server(t))
 }
 
 // worldOf gives a running server its people and departments.
-func worldOf(t *testing.T, m *app.Main) *world {
+func worldOf(t testing.TB, m *app.Main) *world {
 	t.Helper()
 	w := &world{
 		m:          m,

@@ -90,9 +90,12 @@ func (s *Service) filed(ctx context.Context, p access.Principal, id string, seq 
 		return nil, err
 	}
 	v, err := s.full(ctx, p, row)
+	if err != nil {
+		return nil, &Stored{ID: id, Position: row.LastSeq, TrackingCode: code, cause: err}
+	}
 	if pv, ok := v.(PointView); ok {
 		pv.TrackingCode = code
-		return pv, err
+		return pv, nil
 	}
-	return v, err
+	return v, nil
 }

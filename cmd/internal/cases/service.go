@@ -56,6 +56,7 @@ type Stored struct {
 	ID           string
 	Position     uint64
 	TrackingCode string // for a filing
+	cause        error  // why the answer cannot show the case
 }
 
 func (s *Stored) Error() string {
@@ -88,16 +89,19 @@ func (s *Service) execute(ctx context.Context, name, id string, meta eventstore.
 	})
 }
 
-// settle waits until the read models hold seq and reads the case; a case
-// stored but not yet visible answers *Stored.
+// settle waits until the read models hold seq and reads the case. The log
+// has confirmed the command by then: whatever goes wrong now (the read
+// models late, PostgreSQL gone) the answer is *Stored, never an error that
+// would have the client think the command failed.
 func (s *Service) settle(ctx context.Context, id string, seq uint64) (projections.CaseRow, error) {
 	if err := s.d.Run.Settle(ctx, seq); err != nil {
-		if errors.Is(err, eventstore.ErrNotProjected) {
-			return projections.CaseRow{}, &Stored{ID: id, Position: seq}
-		}
-		return projections.CaseRow{}, err
+		return projections.CaseRow{}, &Stored{ID: id, Position: seq, cause: err}
 	}
-	return projections.GetCase(ctx, s.d.Pool, id)
+	row, err := projections.GetCase(ctx, s.d.Pool, id)
+	if err != nil {
+		return row, &Stored{ID: id, Position: seq, cause: err}
+	}
+	return row, nil
 }
 
 // row reads a case the principal may see; others are "not found", so their

@@ -72,5 +72,9 @@ func (s *Service) do(ctx context.Context, p access.Principal, name, id string, m
 	if err != nil {
 		return nil, err
 	}
-	return s.full(ctx, p, row)
+	v, err := s.full(ctx, p, row)
+	if err != nil {
+		return nil, &Stored{ID: id, Position: res.LastSeq, cause: err}
+	}
+	return v, nil
 }

@@ -74,7 +74,7 @@ type dueView struct {
 
 // calendarDue: GET /api/v1/calendar/due?from=&workdays=.
 func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	q, err := queryParams(r, "from", "workdays")
+	q, err := queryParams(r, map[string]func(string, string) error{"from": plainText, "workdays": plainText})
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ type workdaysView struct {
 
 // calendarWorkdays: GET /api/v1/calendar/workdays?from=&to=.
 func (s *Server) calendarWorkdays(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	q, err := queryParams(r, "from", "to")
+	q, err := queryParams(r, map[string]func(string, string) error{"from": plainText, "to": plainText})
 	if err != nil {
 		return err
 	}
@@ -144,23 +144,4 @@ func (s *Server) calendarWorkdays(w http.ResponseWriter, r *http.Request, p acce
 	}
 	writeJSON(w, http.StatusOK, workdaysView{From: from, To: to, Workdays: n, WorkingHours: wt.Hours(), CalendarVersion: lc.Calendar.Version()})
 	return nil
-}
-
-// queryParams reads single-valued query parameters, refusing others.
-func queryParams(r *http.Request, allowed ...string) (map[string]string, error) {
-	out := map[string]string{}
-	for name, vals := range r.URL.Query() {
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == name
-		}
-		if !ok {
-			return nil, badRequest("%s: unknown query parameter", name)
-		}
-		if len(vals) != 1 || len(vals[0]) > 200 {
-			return nil, badRequest("%s: give it once", name)
-		}
-		out[name] = vals[0]
-	}
-	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/domain/access"
+	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/projections"
 )
 
@@ -69,43 +70,53 @@ func caseFilter(q url.Values) (cases.Filter, error) {
 	var f cases.Filter
 	for name, vals := range q {
 		if len(vals) != 1 && name != "status" {
-			return f, badRequest("%s: give it once", name)
+			return f, badParam(name, "%s: give it once", name)
+		}
+		if len(vals) > len(complaint.Statuses()) {
+			return f, badParam(name, "%s: given too often", name)
 		}
 		v := vals[0]
-		if len(v) > 200 {
-			return f, badRequest("%s: too long", name)
-		}
 		var err error
 		switch name {
 		case "status":
+			for _, s := range vals {
+				if err := status(name, s); err != nil {
+					return f, err
+				}
+			}
 			f.Statuses = vals
 		case "department":
-			f.DepartmentID = v
+			err, f.DepartmentID = identifier(name, v), v
 		case "category":
-			f.Category = v
+			err, f.Category = code(name, v), v
 		case "issueType":
-			f.IssueType = v
+			err, f.IssueType = code(name, v), v
 		case "channel":
-			f.Channel = v
+			err, f.Channel = code(name, v), v
 		case "monitoringPoint":
-			f.MonitoringPointID = v
+			err, f.MonitoringPointID = identifier(name, v), v
 		case "receivedFrom":
 			f.ReceivedFrom, err = queryTime(name, v)
 		case "receivedTo":
 			f.ReceivedTo, err = queryTime(name, v)
 		case "sort":
-			f.Sort, err = projections.ParseCaseSort(v)
+			if err = plainText(name, v); err == nil {
+				f.Sort, err = projections.ParseCaseSort(v)
+			}
 		case "cursor":
-			f.Cursor = v
+			err, f.Cursor = cursor(name, v), v
 		case "limit":
 			f.Limit, err = parseLimit(v)
 		case "overdue":
 			if v != "true" && v != "false" {
-				return f, badRequest("overdue: true or false")
+				return f, badParam(name, "overdue: true or false")
 			}
 			f.Overdue = v == "true"
 		default:
-			return f, badRequest("%s: unknown query parameter", name)
+			if err := plainText("query", name); err != nil {
+				return f, err
+			}
+			return f, badParam(name, "%s: unknown query parameter", name)
 		}
 		if err != nil {
 			return f, err
@@ -117,7 +128,7 @@ func caseFilter(q url.Values) (cases.Filter, error) {
 func queryTime(name, v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return t, badRequest("%s: an RFC 3339 time, like 2026-11-24T00:00:00+08:00", name)
+		return t, badParam(name, "%s: an RFC 3339 time, like 2026-11-24T00:00:00+08:00", name)
 	}
 	return t, nil
 }
@@ -125,7 +136,7 @@ func queryTime(name, v string) (time.Time, error) {
 func parseLimit(v string) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > projections.MaxPageSize {
-		return 0, badRequest("limit: a whole number from 1 to %d", projections.MaxPageSize)
+		return 0, badParam("limit", "limit: a whole number from 1 to %d", projections.MaxPageSize)
 	}
 	return n, nil
 }

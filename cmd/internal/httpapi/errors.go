@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -18,12 +19,18 @@ type requestError struct {
 	status  int
 	code    string
 	message domain.Message
+	field   string // the parameter or header it concerns, if any
 }
 
 func (e *requestError) Error() string { return e.message.String() }
 
 func badRequest(format string, args ...any) error {
 	return &requestError{status: http.StatusBadRequest, code: "bad_request", message: domain.Msg(format, args...)}
+}
+
+// badParam refuses a query parameter (or header), naming it.
+func badParam(name, format string, args ...any) error {
+	return &requestError{status: http.StatusBadRequest, code: "bad_request", message: domain.Msg(format, args...), field: name}
 }
 
 // errorBody is the shape of every error answer.
@@ -59,7 +66,7 @@ func classify(err error) problem {
 	)
 	switch {
 	case errors.As(err, &re):
-		return problem{status: re.status, code: re.code, message: re.message}
+		return problem{status: re.status, code: re.code, message: re.message, field: re.field}
 	case errors.As(err, &de):
 		d := problem{code: string(de.Code), message: de.Message, field: de.Field}
 		switch de.Code {
@@ -95,7 +102,9 @@ func classify(err error) problem {
 	case errors.Is(err, eventstore.ErrUnknownOutcome):
 		return p(http.StatusServiceUnavailable, "outcome_unknown",
 			"the event log did not confirm in time; send the request again with the same Idempotency-Key")
-	case errors.Is(err, eventstore.ErrUnavailable):
+	case errors.Is(err, eventstore.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// A dependency that did not answer within the request's time (or
+		// a client that left) is no fault of the request.
 		return p(http.StatusServiceUnavailable, "unavailable", "a dependency is unavailable; try again shortly")
 	}
 	return p(http.StatusInternalServerError, "internal", "internal error")

@@ -15,7 +15,7 @@ type escalationList struct {
 
 // listEscalations: GET /api/v1/escalations, the supervisors' board.
 func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	q, err := queryParams(r, "department", "level", "kind", "limit")
+	q, err := queryParams(r, map[string]func(string, string) error{"department": identifier, "level": plainText, "kind": code, "limit": plainText})
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ type timelinessList struct {
 
 // timeliness: GET /api/v1/timeliness?department=&from=&to=.
 func (s *Server) timeliness(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	q, err := queryParams(r, "department", "from", "to")
+	q, err := queryParams(r, map[string]func(string, string) error{"department": identifier, "from": plainText, "to": plainText})
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,8 @@ type auditList struct {
 
 // listAudit: GET /api/v1/audit.
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	q, err := queryParams(r, "action", "subject", "actor", "from", "to", "before", "limit")
+	q, err := queryParams(r, map[string]func(string, string) error{"action": code, "subject": plainText, "actor": plainText,
+		"from": plainText, "to": plainText, "before": plainText, "limit": plainText})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ var messageCalls = map[string]struct {
 	prefix string
 }{
 	"Invalid": {1, ""}, "NotFound": {1, ""}, "StateConflict": {0, ""}, "Forbidden": {0, ""},
-	"Msg": {0, ""}, "m": {0, ""}, "badRequest": {0, ""},
+	"Msg": {0, ""}, "m": {0, ""}, "badRequest": {0, ""}, "badParam": {1, ""},
 	"conflict": {1, "cannot %s a case that is %s: "}, "p": {2, ""},
 }
 
