@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -187,4 +188,76 @@ func FuzzCaseQueries(f *testing.F) {
 			}
 		}
 	})
+}
+
+// send makes a request as is, without the client's defaults.
+func send(t *testing.T, method, url, token, contentType, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res, out
+}
+
+// TestErrorsThatHelp: refusals say what was wrong in the terms of the
+// request: the field of the body, the method the route has, the media type.
+func TestErrorsThatHelp(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	base, h, admin := w.m.URL, w.handler.token, w.admin.token
+	fieldOf := func(out map[string]any) any {
+		if e, ok := out["error"].(map[string]any); ok {
+			return e["field"]
+		}
+		return nil
+	}
+	for _, tt := range []struct {
+		name, method, path, token, contentType, body string
+		status                                       int
+		field                                        string
+	}{
+		{"a department token without its department", "POST", "/api/v1/tokens", admin, "application/json", `{"role":"department"}`, 422, "departmentId"},
+		{"a department token for an unknown department", "POST", "/api/v1/tokens", admin, "application/json", `{"role":"department","departmentId":"no-such-dept"}`, 422, "departmentId"},
+		{"a number for a time", "POST", "/api/v1/cases", h, "application/json", `{"receivedAt": 1}`, 400, "receivedAt"},
+		{"a string for a list", "POST", "/api/v1/cases", h, "application/json", `{"categories": "efficiency"}`, 400, "categories"},
+		{"a body of null", "POST", "/api/v1/cases", h, "application/json", `null`, 400, ""},
+		{"a body of []", "POST", "/api/v1/cases", h, "application/json", `[]`, 400, ""},
+		{"no media type", "POST", "/api/v1/cases", h, "", `{}`, 415, "Content-Type"},
+		{"another media type", "POST", "/api/v1/cases", h, "text/plain", `{}`, 415, "Content-Type"},
+	} {
+		res, out := send(t, tt.method, base+tt.path, tt.token, tt.contentType, tt.body)
+		if res.StatusCode != tt.status || tt.field != "" && fieldOf(out) != tt.field {
+			t.Errorf("%s: %d %v, want %d naming %q", tt.name, res.StatusCode, out, tt.status, tt.field)
+		}
+	}
+	// A wrong method on an existing route: 405 with the methods it has.
+	res, out := send(t, "PUT", base+"/api/v1/cases", h, "application/json", `{}`)
+	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, POST" || out["error"] == nil {
+		t.Errorf("PUT /api/v1/cases: %d Allow %q %v", res.StatusCode, res.Header.Get("Allow"), out)
+	}
+	// A path that is not in its clean form: a JSON refusal, not a redirect.
+	req, _ := http.NewRequest("GET", base+"/api/v1/cases/../tokens", nil)
+	req.URL.Opaque = "/api/v1/cases/../tokens" // sent as written
+	req.Header.Set("Authorization", "Bearer "+h)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("a path with ..: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
 }

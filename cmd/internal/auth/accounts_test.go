@@ -219,9 +219,6 @@ func TestAccountsCheckTheRegister(t *testing.T) {
 // department is refused naming the field of the request, departmentId, as
 // the refusal of an unregistered department does; likewise pointId.
 func TestAccountsNameTheRequestField(t *testing.T) {
-	t.Skip("known bug: Accounts.Create passes a department (point) token without its id on to Tokens.Create, " +
-		"which names the field \"department\" (\"point\") with the command line's wording \"needs --department\"; " +
-		"the API's field is departmentId (pointId), as Accounts itself names it for an unregistered department")
 	t.Parallel()
 	s := setup(t)
 	ctx := context.Background()

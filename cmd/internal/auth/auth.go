@@ -104,13 +104,13 @@ func (t *Tokens) Create(ctx context.Context, s Spec) (string, Principal, error) 
 	}
 	switch {
 	case s.Role == RoleDepartment && s.DepartmentID == "":
-		return "", Principal{}, domain.Invalid("department", "a department token needs --department")
+		return "", Principal{}, domain.Invalid("departmentId", "a department token is scoped to a department: give its id")
 	case s.Role == RolePoint && s.PointID == "":
-		return "", Principal{}, domain.Invalid("point", "a monitoring point token needs --point")
+		return "", Principal{}, domain.Invalid("pointId", "a monitoring point token is scoped to a point: give its id")
 	case s.Role != RoleDepartment && s.DepartmentID != "":
-		return "", Principal{}, domain.Invalid("department", "only a department token is scoped to a department")
+		return "", Principal{}, domain.Invalid("departmentId", "only a department token is scoped to a department")
 	case s.Role != RolePoint && s.PointID != "":
-		return "", Principal{}, domain.Invalid("point", "only a monitoring point token is scoped to a point")
+		return "", Principal{}, domain.Invalid("pointId", "only a monitoring point token is scoped to a point")
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -18,12 +20,10 @@ const maxBody = 64 << 10
 
 // readBody reads a JSON request body: bounded, valid UTF-8, declared as JSON.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return nil, &requestError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
-				message: domain.Msg("the body must be application/json")}
-		}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, &requestError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			message: domain.Msg("the body must be application/json, declared with Content-Type: application/json"), field: "Content-Type"}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooBig *http.MaxBytesError
@@ -43,12 +43,19 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // decodeStrict decodes one JSON object into v, refusing unknown fields,
 // wrong types and trailing data, with a message that names the field.
 func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return badRequest("the body is empty; a JSON object is expected")
+	}
+	if trimmed[0] != '{' {
+		return badRequest("the body must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if field := failingField(body, v); field != "" && !isUnknownField(err) {
+			return badParam(field, "%s: %s", field, valueProblem(err))
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -78,6 +85,55 @@ func jsonError(err error) error {
 		return badRequest("a time must be written as RFC 3339, like 2026-11-24T09:30:00+08:00")
 	}
 	return badRequest("the body could not be read as the expected JSON object")
+}
+
+// failingField finds the top-level field of body whose value does not fit
+// v's field of that name, decoding the fields one by one ("" if none does).
+func failingField(body []byte, v any) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return ""
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag != name && !(tag == "" && strings.EqualFold(f.Name, name)) {
+				continue
+			}
+			if json.Unmarshal(fields[name], reflect.New(f.Type).Interface()) != nil {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func isUnknownField(err error) bool { return strings.HasPrefix(err.Error(), "json: unknown field ") }
+
+// valueProblem says what is wrong with a value that does not fit its field.
+func valueProblem(err error) domain.Term {
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typ):
+		t := jsonType(typ.Type.Kind().String())
+		return domain.Term{Code: t.Code, ZH: "须为" + t.ZH, EN: "must be " + t.EN}
+	case strings.Contains(err.Error(), "time") || strings.Contains(err.Error(), "Time"):
+		return domain.Term{Code: "time", ZH: "须为 RFC 3339 时间，如 2026-11-24T09:30:00+08:00", EN: "must be an RFC 3339 time, like 2026-11-24T09:30:00+08:00"}
+	}
+	return domain.Term{Code: "value", ZH: "取值类型不符", EN: "has a value of the wrong type"}
 }
 
 func jsonType(kind string) domain.Term {

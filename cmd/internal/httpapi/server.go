@@ -6,6 +6,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -194,7 +196,21 @@ func (s *Server) allRoutes() []route {
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler {
 	mux, _ := s.mux()
-	return s.recoverer(s.accessLog(mux))
+	return s.recoverer(s.accessLog(s.canonical(mux)))
+}
+
+// canonical refuses a path that is not in its clean form ("..", "//", ".")
+// with a JSON answer, where the mux would redirect with an HTML page.
+func (s *Server) canonical(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if clean := path.Clean(p); p == "" || p[0] != '/' || (clean != p && clean+"/" != p) {
+			s.writeError(w, r, &requestError{status: http.StatusBadRequest, code: "bad_path",
+				message: domain.Msg("the path %q is not in its canonical form", p)})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // mux registers every route and returns the patterns it registered (the
@@ -213,11 +229,32 @@ func (s *Server) mux() (*http.ServeMux, []string) {
 			handle(rt.method+" "+rt.pattern, s.api(rt))
 		}
 	}
-	// Anything else: a JSON 404 rather than the mux's text page.
+	// Anything else: 405 with the methods the path has, or a JSON 404,
+	// rather than the mux's text page.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allowed := allowedMethods(mux, r); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			s.writeError(w, r, &requestError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+				message: domain.Msg("%s is not a method of %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, ", "))})
+			return
+		}
 		s.writeError(w, r, &requestError{status: http.StatusNotFound, code: "no_route", message: domain.Msg("no such route: %s %s", r.Method, r.URL.Path)})
 	})
 	return mux, patterns
+}
+
+// allowedMethods lists the methods for which the mux has a route of r's
+// path other than the catch-all.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // api wraps a route's handler with authentication and the role check.
