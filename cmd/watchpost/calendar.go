@@ -29,8 +29,8 @@ func calendarCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitCode(2)
+	if err := parseArgs(fs, args[1:]); err != nil {
+		return err
 	}
 	var years []calendar.Year
 	if args[0] == "load" {

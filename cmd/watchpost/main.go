@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -57,13 +58,17 @@ func (e exitCode) Error() string { return "exit " + strconv.Itoa(int(e)) }
 const usage = `usage: watchpost <command> [flags]
 
 commands:
-  serve     run the API server
+  serve     run the server: the API and the pages (embedded NATS and PostgreSQL when none is configured)
   migrate   apply the database migrations and exit
   rebuild   replay the archive into fresh read models, compare with the live ones
-  token     create, list or revoke API tokens
+  verify    check the archive's hash chain against the stream
+  token     create, list or revoke API tokens; rotate the development admin token
+  calendar  load next year's official working-day schedule, or show the loaded years
+  shred     destroy a case's personal data (its key), with a reason that is recorded
 
 Every command takes --data DIR (default ./var) and reads WATCHPOST_NATS_URL and
-WATCHPOST_DATABASE_URL; without them it uses the development servers under DIR.
+WATCHPOST_DATABASE_URL; without them it uses the development servers under DIR,
+which serve (or migrate) creates: the other commands refuse a DIR that has none.
 Run 'watchpost <command> -h' for a command's flags.
 `
 
@@ -100,6 +105,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 type common struct {
 	data     string
 	logLevel string
+	// creates: the command may create the development data under data (serve
+	// and migrate); the others work on what is there.
+	creates bool
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -112,6 +120,12 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return app.Config{}, fmt.Errorf("--log-level: %w", err)
+	}
+	if os.Getenv("WATCHPOST_DATABASE_URL") == "" && !c.creates {
+		if _, err := os.Stat(filepath.Join(c.data, "postgres")); err != nil {
+			return app.Config{}, fmt.Errorf("no development data in %s (no %s): start 'watchpost serve --data %s' there first, or give the --data of a running one",
+				c.data, filepath.Join(c.data, "postgres"), c.data)
+		}
 	}
 	cfg := app.Config{
 		DataDir:     c.data,
@@ -187,6 +201,17 @@ func parseHours(v string) (deadline.Hours, error) {
 	}
 	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
 	return deadline.Hours{Start: start.Sub(midnight), End: end.Sub(midnight)}, nil
+}
+
+// parseArgs parses a command's flags that takes arguments after them.
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitCode(0) // the flag package printed the usage
+		}
+		return exitCode(2)
+	}
+	return nil
 }
 
 // parse parses a command's flags, refusing stray arguments.

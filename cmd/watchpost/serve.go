@@ -12,7 +12,7 @@ import (
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var c common
+	c := common{creates: true}
 	c.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen address")
 	if err := parse(fs, args); err != nil {
@@ -45,7 +45,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var c common
+	c := common{creates: true}
 	c.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err

@@ -26,7 +26,13 @@ func shred(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		args = append(args[1:], args[0]) // the case id may come first
 	}
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitCode(0) // the flag package printed the usage
+		}
+		return exitCode(2)
+	}
+	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitCode(2)
 	}

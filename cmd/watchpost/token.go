@@ -90,8 +90,8 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return tw.Flush()
 	case "revoke":
-		if err := fs.Parse(args[1:]); err != nil {
-			return exitCode(2)
+		if err := parseArgs(fs, args[1:]); err != nil {
+			return err
 		}
 		if fs.NArg() != 1 {
 			fmt.Fprint(stderr, tokenUsage)
