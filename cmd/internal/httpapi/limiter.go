@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -25,8 +26,9 @@ func newLimiter(perMinute, burst int) *limiter {
 	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), buckets: map[string]*bucket{}}
 }
 
-// allow takes a token for addr, reporting whether there was one.
-func (l *limiter) allow(addr string, now time.Time) bool {
+// allow takes a token for addr, reporting whether there was one and, when
+// there was not, how long until there is.
+func (l *limiter) allow(addr string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -45,8 +47,9 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
 	b.at = now
 	if b.tokens < 1 {
-		return false
+		// Rounded up to the millisecond: by then the token is there.
+		return false, time.Duration(math.Ceil((1-b.tokens)/l.rate*1000)) * time.Millisecond
 	}
 	b.tokens--
-	return true
+	return true, 0
 }

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"strconv"
 
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
+	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/projections"
@@ -79,10 +81,11 @@ func (s *Server) shredCase(w http.ResponseWriter, r *http.Request, p access.Prin
 // publicCase: GET /api/v1/public/cases/{code}, the complainant's view. An
 // unknown code and one that cannot be a code get the same answer.
 func (s *Server) publicCase(w http.ResponseWriter, r *http.Request) {
-	if !s.publicLimit.allow(clientAddr(r), s.Clock()) {
-		w.Header().Set("Retry-After", "60")
+	if ok, wait := s.publicLimit.allow(clientAddr(r), s.Clock()); !ok {
+		seconds := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
 		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "rate_limited",
-			Message: "too many lookups from this address; try again in a minute"}})
+			Message: s.Catalog.Message(s.lang(r), domain.Msg("at most %d lookups a minute from one address; try again in %d s", publicLookups, seconds))}})
 		return
 	}
 	v, err := s.Cases.Public(r.Context(), r.PathValue("code"), s.Clock())

@@ -50,6 +50,10 @@ type Deps struct {
 	Clock      func() time.Time
 }
 
+// publicLookups is how many tracking-code lookups an address may make a
+// minute; a minute's allowance may be used at once.
+const publicLookups = 30
+
 // Server serves the API. Its handlers decode a request, call a service with
 // the caller's principal and encode the answer: the services decide who may
 // do what (domain/access).
@@ -61,7 +65,7 @@ type Server struct {
 
 // New returns the API server.
 func New(d Deps) *Server {
-	return &Server{Deps: d, publicLimit: newLimiter(30, 10)}
+	return &Server{Deps: d, publicLimit: newLimiter(publicLookups, publicLookups)}
 }
 
 // route is one route: the action it takes (which says who may call it),
