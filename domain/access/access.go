@@ -87,17 +87,18 @@ type Action string
 
 // The actions.
 const (
-	ReadReference       Action = "read_reference"       // whoami, taxonomy, departments, calendar
-	ReadCases           Action = "read_cases"           // list and read cases in the caller's scope
-	FileCase            Action = "file_case"            // register a complaint
-	DiscloseComplainant Action = "disclose_complainant" // ask for the complainant's personal data
-	ShredCase           Action = "shred_case"           // destroy a case's personal data
-	ReadBoard           Action = "read_board"           // the escalation board and the timeliness figures
-	ReadAudit           Action = "read_audit"           // the audit trail
-	ManageTaxonomy      Action = "manage_taxonomy"      // add channels, categories, issue types
-	ManageDepartments   Action = "manage_departments"   // the department register
-	ManageCalendar      Action = "manage_calendar"      // load official schedules
-	ManageTokens        Action = "manage_tokens"        // create, list and revoke tokens
+	ReadReference       Action = "read_reference"        // whoami, taxonomy, departments, calendar
+	ReadCases           Action = "read_cases"            // list and read cases in the caller's scope
+	FileCase            Action = "file_case"             // register a complaint
+	DiscloseComplainant Action = "disclose_complainant"  // ask for the complainant's personal data
+	ShredCase           Action = "shred_case"            // destroy a case's personal data
+	ReadBoard           Action = "read_board"            // the escalation board and the timeliness figures
+	LookUpTrackingCode  Action = "look_up_tracking_code" // find a case by the code its complainant quotes
+	ReadAudit           Action = "read_audit"            // the audit trail
+	ManageTaxonomy      Action = "manage_taxonomy"       // add channels, categories, issue types
+	ManageDepartments   Action = "manage_departments"    // the department register
+	ManageCalendar      Action = "manage_calendar"       // load official schedules
+	ManageTokens        Action = "manage_tokens"         // create, list and revoke tokens
 )
 
 var (
@@ -113,6 +114,7 @@ var actions = map[Action][]Role{
 	DiscloseComplainant: {RoleHandler, RoleSupervisor, RoleDepartment, RolePoint},
 	ShredCase:           admin,
 	ReadBoard:           {RoleSupervisor, RoleHandler, RoleLeader, RoleDepartment},
+	LookUpTrackingCode:  {RoleHandler, RoleSupervisor},
 	ReadAudit:           admin,
 	ManageTaxonomy:      admin,
 	ManageDepartments:   admin,

@@ -155,6 +155,7 @@ func TestActionMatrix(t *testing.T) {
 		access.DiscloseComplainant: "handler department supervisor point",
 		access.ShredCase:           "admin",
 		access.ReadBoard:           "handler department supervisor leader",
+		access.LookUpTrackingCode:  "handler supervisor",
 		access.ReadAudit:           "admin",
 		access.ManageTaxonomy:      "admin",
 		access.ManageDepartments:   "admin",

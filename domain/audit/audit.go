@@ -31,6 +31,9 @@ const (
 	ActionShred           = "personal_data_shredded"
 	ActionTokenCreated    = "token_created"
 	ActionTokenRevoked    = "token_revoked"
+	// ActionTrackingLookup: a member of the center's staff looked a case
+	// up by its tracking code (a complainant on the telephone quotes it).
+	ActionTrackingLookup = "tracking_code_looked_up"
 )
 
 // Recorded is one audit entry: who did what, when, from where and why.
@@ -74,7 +77,7 @@ func New(e Recorded) (Recorded, error) {
 			return e, domain.Invalid("reason", "is required to %s", map[string]string{
 				ActionDisclose: "read a complainant's personal data", ActionShred: "destroy personal data"}[e.Action])
 		}
-	case ActionTokenCreated, ActionTokenRevoked:
+	case ActionTokenCreated, ActionTokenRevoked, ActionTrackingLookup:
 	default:
 		return e, fmt.Errorf("audit: unknown action %q", e.Action)
 	}

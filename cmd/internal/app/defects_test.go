@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -259,5 +260,35 @@ func TestErrorsThatHelp(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		t.Errorf("a path with ..: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// TestTrackingCodeLookup: the center's staff see the tracking code on the
+// case and find the case by it, each lookup audited; a department may do
+// neither.
+func TestTrackingCodeLookup(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id, code := fileSecret(t, w, false)
+	w.referAndAcknowledge(t, id)
+	if v := w.handler.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK); v["trackingCode"] != code {
+		t.Fatalf("the handler's view has tracking code %v, want %s", v["trackingCode"], code)
+	}
+	if v := w.dept.as(t).do("GET", "/api/v1/cases/"+id, nil, http.StatusOK); v["trackingCode"] != nil {
+		t.Fatalf("a department sees the tracking code %v", v["trackingCode"])
+	}
+	spoken := strings.ToLower(strings.ReplaceAll(code, "-", " ")) // as read out on the telephone
+	found := w.handler.as(t).do("GET", "/api/v1/cases?trackingCode="+url.QueryEscape(spoken), nil, http.StatusOK)["items"].([]any)
+	if len(found) != 1 || found[0].(map[string]any)["id"] != id {
+		t.Fatalf("lookup: %v", found)
+	}
+	if none := w.supervisor.as(t).do("GET", "/api/v1/cases?trackingCode=0000-0000-0000-0000", nil, http.StatusOK)["items"].([]any); len(none) != 0 {
+		t.Fatalf("an unknown code found %v", none)
+	}
+	w.dept.as(t).do("GET", "/api/v1/cases?trackingCode="+url.QueryEscape(code), nil, http.StatusForbidden)
+	w.handler.as(t).do("GET", "/api/v1/cases?trackingCode="+url.QueryEscape(code)+"&status=filed", nil, http.StatusBadRequest)
+	trail := w.admin.as(t).do("GET", "/api/v1/audit?action=tracking_code_looked_up", nil, http.StatusOK)["items"].([]any)
+	if len(trail) != 2 || trail[1].(map[string]any)["subject"] != id || trail[0].(map[string]any)["reason"] != "not found" {
+		t.Fatalf("audit of the lookups: %v", trail)
 	}
 }

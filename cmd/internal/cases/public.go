@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/domain"
+	"github.com/watchpost/watchpost/domain/access"
+	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/projections"
@@ -72,4 +75,37 @@ func (s *Service) Public(ctx context.Context, code string, now time.Time) (Publi
 		v.Replies = append(v.Replies, PublicReply{At: r.At, Message: r.Message})
 	}
 	return v, nil
+}
+
+// LookUp finds the case a complainant's tracking code belongs to, for the
+// center's staff (a complainant on the telephone quotes the code). Every
+// lookup is in the audit trail, found or not.
+//
+// Who: handlers and supervisors.
+func (s *Service) LookUp(ctx context.Context, p access.Principal, from auditlog.Origin, code string) (View, error) {
+	if err := access.Permit(p, access.LookUpTrackingCode); err != nil {
+		return nil, err
+	}
+	entry := audit.Recorded{Action: audit.ActionTrackingLookup, Actor: p.TokenID, ActorRole: string(p.Role),
+		Remote: from.Remote, UserAgent: from.UserAgent, Reason: "not found"}
+	var (
+		row projections.CaseRow
+		err error = ErrNoTrackedCase
+	)
+	if digest, ok := privacy.TrackingDigest(code); ok {
+		row, err = projections.CaseByTracking(ctx, s.d.Pool, digest)
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			err = ErrNoTrackedCase
+		}
+	}
+	if err == nil {
+		entry.Subject, entry.Reason = row.Case.ID, ""
+	}
+	if aerr := s.d.Trail.Record(ctx, entry); aerr != nil {
+		return nil, aerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.full(ctx, p, row)
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,9 +52,29 @@ type entryView struct {
 	Summary string `json:"summary"`
 }
 
-// listCases: GET /api/v1/cases.
+// listCases: GET /api/v1/cases; with trackingCode, the case that code
+// belongs to (for the center's staff, audited).
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	f, err := caseFilter(r.URL.Query())
+	q := r.URL.Query()
+	if codes, ok := q["trackingCode"]; ok {
+		if len(q) != 1 || len(codes) != 1 {
+			return badParam("trackingCode", "trackingCode: give it once and alone")
+		}
+		if err := plainText("trackingCode", codes[0]); err != nil {
+			return err
+		}
+		page := cases.Page{Items: []cases.View{}}
+		v, err := s.Cases.LookUp(r.Context(), p, origin(r), codes[0])
+		switch {
+		case err == nil:
+			page.Items = append(page.Items, v)
+		case !errors.Is(err, cases.ErrNoTrackedCase):
+			return err
+		}
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	}
+	f, err := caseFilter(q)
 	if err != nil {
 		return err
 	}

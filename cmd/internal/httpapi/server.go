@@ -120,6 +120,7 @@ var caseQuery = []param{
 	{name: "cursor", kind: "string", description: "the next value of the previous page"},
 	{name: "limit", kind: "integer", description: "1 to 200, default 50"},
 	{name: "overdue", kind: "boolean", description: "only cases with an open deadline that has passed"},
+	{name: "trackingCode", kind: "string", description: "the case with this tracking code (handlers and supervisors; alone; each lookup is audited)"},
 }
 
 // allRoutes lists every route in one place.
