@@ -335,8 +335,37 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 				e.AggregateID, f.Clock, f.Round, kind, f.Alarm, f.Level, f.DepartmentID, f.DueAt, e.OccurredAt)
 		}
 	}
+	b.supervision(e, de, cc.tracker.Department)
 	b.recompute(e.AggregateID, cc, e.Seq)
 	return nil
+}
+
+// supervisionClock is the board's clock id of a supervision ordered by
+// hand.
+const supervisionClock = "supervision"
+
+// supervision keeps the board's row of a supervision a supervisor ordered:
+// on the board from the order, at the highest level ordered, until the case
+// is resolved or closed.
+func (b *deadlineBatch) supervision(e eventstore.Event, de complaint.Event, dept string) {
+	switch ev := de.(type) {
+	case complaint.SupervisionOrdered:
+		if ev.Source != complaint.SourceSupervisor {
+			return
+		}
+		level, ok := ladder.ParseLevel(ev.Level)
+		if !ok {
+			return
+		}
+		b.writes.Queue(`INSERT INTO escalation_board (case_id, clock_id, round, kind, level, rank, department_id, due_at, raised_at, origin)
+			VALUES ($1, $2, 1, $2, $3, $4, NULLIF($5, ''), $6, $6, 'supervisor')
+			ON CONFLICT (case_id, clock_id) DO UPDATE SET department_id = EXCLUDED.department_id,
+				level = CASE WHEN EXCLUDED.rank >= escalation_board.rank THEN EXCLUDED.level ELSE escalation_board.level END,
+				rank = greatest(escalation_board.rank, EXCLUDED.rank)`,
+			e.AggregateID, supervisionClock, ev.Level, int(level), dept, ev.At)
+	case complaint.CaseResolved, complaint.CaseClosed, complaint.CaseNotAccepted:
+		b.writes.Queue(`DELETE FROM escalation_board WHERE case_id = $1 AND clock_id = $2`, e.AggregateID, supervisionClock)
+	}
 }
 
 // calendarEvent applies a loaded schedule and recomputes every open clock.

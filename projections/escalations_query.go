@@ -23,8 +23,11 @@ type Escalation struct {
 	Level        string    `json:"level"` // the highest step raised
 	Rank         int       `json:"rank"`  // 1 催办, 2 督办, 3 挂牌督办
 	DepartmentID string    `json:"departmentId,omitempty"`
-	DueAt        time.Time `json:"dueAt"`
+	DueAt        time.Time `json:"dueAt"` // the deadline missed; for a supervision ordered by hand, when it was ordered
 	RaisedAt     time.Time `json:"raisedAt"`
+	// Origin is who put the case on the board: "deadline" (the clocks
+	// raised it) or "supervisor" (ordered by hand, kind "supervision").
+	Origin string `json:"origin"`
 	WorkdaysLate int       `json:"workdaysLate"` // filled by the caller, who has the calendar
 }
 
@@ -60,7 +63,7 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 		where = append(where, "b.rank >= "+arg(f.MinRank))
 	}
 	rows, err := q.Query(ctx, `SELECT b.case_id, c.title, c.status, b.clock_id, b.kind, b.level, b.rank,
-			coalesce(b.department_id, ''), b.due_at, b.raised_at
+			coalesce(b.department_id, ''), b.due_at, b.raised_at, b.origin
 		FROM proj.escalation_board b JOIN proj.cases c ON c.id = b.case_id
 		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY b.rank DESC, b.due_at, b.case_id LIMIT `+arg(f.Limit), args...)
@@ -69,7 +72,7 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Escalation, error) {
 		var e Escalation
-		err := r.Scan(&e.CaseID, &e.Title, &e.Status, &e.ClockID, &e.Kind, &e.Level, &e.Rank, &e.DepartmentID, &e.DueAt, &e.RaisedAt)
+		err := r.Scan(&e.CaseID, &e.Title, &e.Status, &e.ClockID, &e.Kind, &e.Level, &e.Rank, &e.DepartmentID, &e.DueAt, &e.RaisedAt, &e.Origin)
 		return e, err
 	})
 	if err != nil {

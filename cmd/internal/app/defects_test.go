@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/watchpost/watchpost/projections"
 )
 
 // closureDue is the last day of a case's open closure deadline.
@@ -290,5 +293,34 @@ func TestTrackingCodeLookup(t *testing.T) {
 	trail := w.admin.as(t).do("GET", "/api/v1/audit?action=tracking_code_looked_up", nil, http.StatusOK)["items"].([]any)
 	if len(trail) != 2 || trail[1].(map[string]any)["subject"] != id || trail[0].(map[string]any)["reason"] != "not found" {
 		t.Fatalf("audit of the lookups: %v", trail)
+	}
+}
+
+// TestSupervisionOnTheBoard: a supervision a supervisor orders by hand is on
+// the board with its origin until the case is resolved, and the board
+// equals a rebuild.
+func TestSupervisionOnTheBoard(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id := w.file(t, "挂牌督办测试")
+	w.referAndAcknowledge(t, id)
+	step(t, w.supervisor, id, "/supervision-orders", map[string]any{"level": "flag", "note": "群众反映强烈"}, "in_progress")
+	board := w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)["items"].([]any)
+	if len(board) != 1 {
+		t.Fatalf("board: %v", board)
+	}
+	if e := board[0].(map[string]any); e["caseId"] != id || e["origin"] != "supervisor" || e["rank"] != float64(3) || e["kind"] != "supervision" || e["departmentId"] != "city-construction" {
+		t.Fatalf("board entry: %v", e)
+	}
+	if mine := w.dept.as(t).do("GET", "/api/v1/escalations?kind=supervision", nil, http.StatusOK)["items"].([]any); len(mine) != 1 {
+		t.Fatalf("the department's board: %v", mine)
+	}
+	rep, err := projections.Rebuild(context.Background(), w.m.Env().Pool, testProjections(), projections.RebuildOptions{})
+	if err != nil || rep.Differences() != 0 {
+		t.Fatalf("rebuild: %+v %v", rep, err)
+	}
+	step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已整改"}, "resolved")
+	if board := w.supervisor.as(t).do("GET", "/api/v1/escalations", nil, http.StatusOK)["items"].([]any); len(board) != 0 {
+		t.Fatalf("board after resolution: %v", board)
 	}
 }

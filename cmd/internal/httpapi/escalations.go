@@ -31,9 +31,9 @@ func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p acces
 		}
 	}
 	switch q["kind"] {
-	case "", "response", "closure", "rectification":
+	case "", "response", "closure", "rectification", "supervision":
 	default:
-		return domain.Invalid("kind", "response, closure or rectification")
+		return domain.Invalid("kind", "response, closure, rectification or supervision")
 	}
 	items, err := s.Board.Escalations(r.Context(), p, f)
 	if err != nil {

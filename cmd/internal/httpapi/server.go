@@ -159,7 +159,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/escalations", action: access.ReadBoard, handle: s.listEscalations,
 			doc: doc{summary: "The supervisors' board: open escalations, most urgent first", response: escalationList{},
 				query: []param{{name: "department", kind: "string"}, {name: "level", kind: "integer", description: "at least this level: 1 催办, 2 督办, 3 挂牌督办"},
-					{name: "kind", kind: "string", description: "response, closure or rectification"}, {name: "limit", kind: "integer"}}}},
+					{name: "kind", kind: "string", description: "response, closure, rectification, or supervision (ordered by hand)"}, {name: "limit", kind: "integer"}}}},
 		{method: "GET", pattern: "/api/v1/timeliness", action: access.ReadBoard, handle: s.timeliness,
 			doc: doc{summary: "Departments' timeliness in a period: on-time rates, overdue closures, returns, extensions, 临期办结",
 				response: timelinessList{}, query: []param{{name: "department", kind: "string"},
