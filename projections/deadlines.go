@@ -512,10 +512,14 @@ func (b *deadlineBatch) endRound(caseID string, c deadline.Clock, r *clockRow) {
 		v := !c.EndedAt.After(*r.due)
 		onTime = &v
 		if c.Outcome == deadline.Met && v && b.cal != nil {
-			used, err1 := b.cal.WorkingTime(c.StartedAt, c.EndedAt)
-			budget, err2 := b.cal.WorkingTime(c.StartedAt, *r.due)
-			if err1 == nil && err2 == nil && budget > 0 {
-				lw := used*5 >= budget*4
+			// 临期办结: closed when no more than a fifth of the clock's
+			// working time was left. The time it stood suspended is not
+			// part of its window.
+			left, err1 := b.cal.WorkingTime(c.EndedAt, *r.due)
+			window, err2 := b.cal.WorkingTime(c.StartedAt, *r.due)
+			suspended, err3 := suspendedTime(b.cal, c)
+			if window -= suspended; err1 == nil && err2 == nil && err3 == nil && window > 0 {
+				lw := left*5 <= window
 				lateWindow = &lw
 			}
 		}
@@ -524,6 +528,27 @@ func (b *deadlineBatch) endRound(caseID string, c deadline.Clock, r *clockRow) {
 			outcome, on_time, late_window)
 		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
 		caseID, c.ID, c.Round, string(c.Kind), c.DepartmentID, c.StartedAt, r.due, c.EndedAt, string(c.Outcome), onTime, lateWindow)
+}
+
+// suspendedTime is the working time a clock stood suspended between its
+// start and its end.
+func suspendedTime(cal *calendar.Calendar, c deadline.Clock) (time.Duration, error) {
+	var total time.Duration
+	for _, p := range c.Paused {
+		from, to := p.From, p.To
+		if to.IsZero() || to.After(c.EndedAt) {
+			to = c.EndedAt
+		}
+		if from.Before(c.StartedAt) {
+			from = c.StartedAt
+		}
+		w, err := cal.WorkingTime(from, to)
+		if err != nil {
+			return 0, err
+		}
+		total += w
+	}
+	return total, nil
 }
 
 // departmentAction names what a department did, for timeliness counts:

@@ -76,6 +76,36 @@ func scanDepartment(row pgx.CollectableRow) (department.Department, error) {
 	return d, err
 }
 
+// OpenCases are the open cases a department holds: how many, and the ids
+// of the oldest few.
+type OpenCases struct {
+	Total int
+	IDs   []string
+}
+
+// OpenCasesOf finds the cases referred to a department that it has not yet
+// resolved (referred, in progress or suspended), oldest first.
+func OpenCasesOf(ctx context.Context, q eventstore.Querier, dept string, limit int) (OpenCases, error) {
+	var out OpenCases
+	rows, err := q.Query(ctx, `SELECT id, count(*) OVER () FROM proj.cases
+		WHERE department_id = $1 AND status IN ('referred', 'in_progress', 'suspended')
+		ORDER BY received_at, id LIMIT $2`, dept, limit)
+	if err != nil {
+		return out, eventstore.Database("projections: open cases of a department", err)
+	}
+	var (
+		id    string
+		total int
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &total}, func() error {
+		out.IDs, out.Total = append(out.IDs, id), total
+		return nil
+	}); err != nil {
+		return out, eventstore.Database("projections: open cases of a department", err)
+	}
+	return out, nil
+}
+
 // GetDepartment reads one department of the live register.
 func GetDepartment(ctx context.Context, q eventstore.Querier, id string) (department.Department, error) {
 	d, err := getDepartment(ctx, q, departmentsLive, id)

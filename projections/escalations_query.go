@@ -27,8 +27,8 @@ type Escalation struct {
 	RaisedAt     time.Time `json:"raisedAt"`
 	// Origin is who put the case on the board: "deadline" (the clocks
 	// raised it) or "supervisor" (ordered by hand, kind "supervision").
-	Origin string `json:"origin"`
-	WorkdaysLate int       `json:"workdaysLate"` // filled by the caller, who has the calendar
+	Origin       string `json:"origin"`
+	WorkdaysLate int    `json:"workdaysLate"` // filled by the caller, who has the calendar
 }
 
 // EscalationFilter selects board entries.

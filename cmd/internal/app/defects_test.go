@@ -324,3 +324,24 @@ func TestSupervisionOnTheBoard(t *testing.T) {
 		t.Fatalf("board after resolution: %v", board)
 	}
 }
+
+// TestRegistersRefuseWhatDoesNotExist: a complaint against a department
+// that is not registered is refused naming the field; a department that
+// holds open cases is not taken out of use, and the refusal lists them.
+func TestRegistersRefuseWhatDoesNotExist(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	out := w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{"channel": "web", "complainant": map[string]any{"anonymous": true},
+		"categories": []string{"efficiency"}, "title": "t", "description": "d", "respondentDepartmentId": "no-such-dept"}, http.StatusUnprocessableEntity)
+	if out["error"].(map[string]any)["field"] != "respondentDepartmentId" {
+		t.Fatalf("unknown respondent: %v", out)
+	}
+	id := w.file(t, "停用部门测试")
+	w.referAndAcknowledge(t, id)
+	out = w.admin.as(t).do("POST", "/api/v1/departments/city-construction/deactivation", map[string]any{"reason": "机构改革"}, http.StatusConflict)
+	if msg := out["error"].(map[string]any)["message"].(string); !strings.Contains(msg, id) || !strings.Contains(msg, "1 open case") {
+		t.Fatalf("deactivation of a department with an open case: %v", out)
+	}
+	step(t, w.dept, id, "/resolution", map[string]any{"outcome": "resolved", "summary": "已办结"}, "resolved")
+	w.admin.as(t).do("POST", "/api/v1/departments/city-construction/deactivation", map[string]any{"reason": "机构改革"}, http.StatusOK)
+}

@@ -51,7 +51,8 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 	s.Taxonomies = registry.NewTaxonomies(s.Runner, env.Pool)
 	s.Cases = cases.New(cases.Deps{
 		Run: s.Runner, Pool: env.Pool, Keys: keys, Trail: s.Trail,
-		Taxonomy: s.Taxonomies.Current, Calendar: s.Calendars.Current, ActiveDepartment: s.Registry.ActiveDepartment,
+		Taxonomy: s.Taxonomies.Current, Calendar: s.Calendars.Current,
+		ActiveDepartment: s.Registry.ActiveDepartment, KnownDepartment: s.Registry.KnownDepartment,
 		Names: s.Tokens.Names, Policy: cfg.Policy, Clock: cfg.Clock,
 	})
 	s.Board = escalation.NewBoard(env.Pool, s.Calendars.Current, cfg.Clock)

@@ -156,9 +156,6 @@ func TestClosedInLastWindow(t *testing.T) {
 //	206, 75.7%: not either);
 //	closed Mon 7 Dec 14:00: ran 134 + 14 = 148 h of 182 (81.3%): in it.
 func TestClosedInLastWindowAfterSuspension(t *testing.T) {
-	t.Skip("known bug: projections/deadlines.go endRound measures the working time used and the budget from the clock's " +
-		"start without taking out its suspensions, so the suspended days count as used: a closure after 72.5% of the " +
-		"clock's running time is counted as 临期办结 (204 h from the referral >= 80% of the 254 h to the deadline)")
 	t.Parallel()
 	clock := clockAt(cstTime("2026-11-24 10:00:00"))
 	w := worldOf(t, start(t, testConfig(t, testenv.Postgres(t), "", clock.Now)))

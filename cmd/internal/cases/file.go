@@ -45,6 +45,11 @@ func (s *Service) File(ctx context.Context, p access.Principal, meta eventstore.
 	if err != nil {
 		return nil, err
 	}
+	if cmd.RespondentDepartmentID != "" && eventstore.ValidToken(cmd.RespondentDepartmentID) {
+		if err := s.d.KnownDepartment(ctx, "respondentDepartmentId", cmd.RespondentDepartmentID); err != nil {
+			return nil, err
+		}
+	}
 	uid, err := uuid.NewV7()
 	if err != nil {
 		return nil, err

@@ -36,6 +36,8 @@ type Deps struct {
 	// ActiveDepartment refuses a department that is not in the register or
 	// not active, naming the field.
 	ActiveDepartment func(ctx context.Context, field, id string) error
+	// KnownDepartment refuses a department that is not in the register.
+	KnownDepartment func(ctx context.Context, field, id string) error
 	// Names gives the names of the tokens among ids (for the timeline).
 	Names func(ctx context.Context, ids []string) (map[string]string, error)
 	// Policy is the deadline policy in force (for the closure deadline an

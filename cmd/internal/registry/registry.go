@@ -4,6 +4,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -80,9 +81,22 @@ func (s *Service) ChangeDepartment(ctx context.Context, p access.Principal, meta
 }
 
 // DeactivateDepartment takes a department out of use.
+//
+// A department that holds open cases (referred to it and not yet resolved)
+// is not taken out of use: they are listed, to be referred elsewhere first.
 func (s *Service) DeactivateDepartment(ctx context.Context, p access.Principal, meta eventstore.Metadata, id, reason string) (department.Department, error) {
 	if err := access.Permit(p, access.ManageDepartments); err != nil {
 		return department.Department{}, err
+	}
+	if department.ValidID(id) {
+		open, err := projections.OpenCasesOf(ctx, s.pool, id, maxListed)
+		if err != nil {
+			return department.Department{}, err
+		}
+		if len(open.IDs) > 0 {
+			return department.Department{}, domain.StateConflict("department %s holds %d open cases (%s); refer them to another department first",
+				id, open.Total, strings.Join(open.IDs, ", "))
+		}
 	}
 	return s.do(ctx, "deactivate_department", id, meta, func(d *department.Department, now time.Time) ([]department.Event, error) {
 		return d.Deactivate(reason, now)
@@ -124,6 +138,19 @@ func (s *Service) Departments(ctx context.Context, p access.Principal, includeIn
 	return projections.ListDepartments(ctx, s.pool, includeInactive)
 }
 
+// maxListed bounds the cases a refusal lists.
+const maxListed = 20
+
+// KnownDepartment checks that a complaint may name the department as the
+// one complained about: it is in the register (active or not).
+func (s *Service) KnownDepartment(ctx context.Context, field, id string) error {
+	_, err := s.department(ctx, id)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		return domain.Invalid(field, "no department %q in the register", id)
+	}
+	return err
+}
+
 // ActiveDepartment checks that a referral may name the department.
 func (s *Service) ActiveDepartment(ctx context.Context, field, id string) error {
 	d, err := s.department(ctx, id)
@@ -140,13 +167,17 @@ func (s *Service) ActiveDepartment(ctx context.Context, field, id string) error 
 }
 
 // checkParent refuses a parent that is unknown, inactive, or would make a
-// cycle.
+// cycle, or would nest id or its descendants more than maxDepth deep.
 func (s *Service) checkParent(ctx context.Context, id, parent string) error {
+	below, err := s.height(ctx, id)
+	if err != nil {
+		return err
+	}
 	for depth := 0; parent != ""; depth++ {
 		if parent == id {
 			return domain.Invalid("parentId", "would make %s its own ancestor", id)
 		}
-		if depth == maxDepth {
+		if depth+below >= maxDepth {
 			return domain.Invalid("parentId", "departments nest at most %d deep", maxDepth)
 		}
 		p, err := s.department(ctx, parent)
@@ -162,6 +193,31 @@ func (s *Service) checkParent(ctx context.Context, id, parent string) error {
 		parent = p.ParentID
 	}
 	return nil
+}
+
+// height is how many levels of departments lie below id (0 for one
+// without children, and for one not registered yet).
+func (s *Service) height(ctx context.Context, id string) (int, error) {
+	all, err := projections.ListDepartments(ctx, s.pool, true)
+	if err != nil {
+		return 0, err
+	}
+	children := map[string][]string{}
+	for _, d := range all {
+		children[d.ParentID] = append(children[d.ParentID], d.ID)
+	}
+	var deepest func(id string, seen int) int
+	deepest = func(id string, seen int) int {
+		h := 0
+		if seen > maxDepth { // a register that already holds a cycle
+			return h
+		}
+		for _, c := range children[id] {
+			h = max(h, 1+deepest(c, seen+1))
+		}
+		return h
+	}
+	return deepest(id, 0), nil
 }
 
 type decision func(d *department.Department, now time.Time) ([]department.Event, error)
