@@ -68,6 +68,11 @@ func requestID(r *http.Request) string {
 	return id.String()
 }
 
+// storedMeaning is what a 202 answer guarantees.
+const storedMeaning = "Accepted: the command's events are in the log on disk (the log confirmed them), but the answer cannot show the result " +
+	"(the read models did not catch up in time, or PostgreSQL failed after the append). The command is not lost and takes effect when the " +
+	"archive catches up; read again shortly. Sending it again with the same Idempotency-Key is harmless."
+
 // storedView answers a command whose events are stored but not yet
 // visible to queries.
 type storedView struct {

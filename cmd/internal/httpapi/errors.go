@@ -117,7 +117,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var stored *cases.Stored
 	if errors.As(err, &stored) {
 		writeJSON(w, http.StatusAccepted, storedView{ID: stored.ID, Position: stored.Position, TrackingCode: stored.TrackingCode,
-			Message: "stored in the log; not yet visible to queries"})
+			Message: s.Catalog.Message(s.lang(r), domain.Msg("stored in the log on disk and not lost; the read models do not show it yet: read again shortly (resending with the same Idempotency-Key is harmless)"))})
 		return
 	}
 	pr := classify(err)

@@ -109,7 +109,9 @@ func (g *schemaGen) responses(rt route) map[string]any {
 	}
 	out := map[string]any{strconv.Itoa(status): ok}
 	if rt.idempotent() {
-		out["202"] = map[string]any{"description": "Stored in the log, not yet visible to queries: read again shortly"}
+		out["202"] = map[string]any{"description": storedMeaning,
+			"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(storedView{}))}}}
+		ok["description"] = http.StatusText(status) + ": the command's events are in the log on disk and in the archive, and the read models show them; the body is the result as it now stands"
 	}
 	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	codes := []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
