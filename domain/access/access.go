@@ -106,8 +106,12 @@ var (
 	admin    = []Role{RoleAdmin}
 )
 
-// actions says who may take each action.
-var actions = map[Action][]Role{
+// tables are the tables of who may take which action: the cases' below,
+// and one per capability beside it (each in its own file).
+var tables = []map[Action][]Role{caseActions}
+
+// caseActions says who may take each action on cases and the reference data.
+var caseActions = map[Action][]Role{
 	ReadReference:       everyone,
 	ReadCases:           {RoleHandler, RoleSupervisor, RoleLeader, RoleDepartment, RolePoint},
 	FileCase:            {RoleHandler, RolePoint},
@@ -127,7 +131,12 @@ func RolesFor(a Action) []Role {
 	if step, ok := stepOf(a); ok {
 		return slices.Clone(stepRoles[step])
 	}
-	return slices.Clone(actions[a])
+	for _, t := range tables {
+		if roles, ok := t[a]; ok {
+			return slices.Clone(roles)
+		}
+	}
+	return nil
 }
 
 // Permit refuses an action the principal's role may not take.

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -27,7 +28,11 @@ const (
 	EN Lang = "en"
 )
 
-//go:embed zh_CN.json
+// The Chinese catalog is zh_CN.json and any zh_CN_<capability>.json beside
+// it (one per capability, so each is kept with its own work); no key may be
+// in two of them.
+//
+//go:embed zh_CN*.json
 var files embed.FS
 
 // Catalog holds the translations and the zone dates are shown in.
@@ -47,15 +52,30 @@ type catalogFile struct {
 
 // New reads the catalog; dates are shown in zone.
 func New(zone *time.Location) (*Catalog, error) {
-	raw, err := files.ReadFile("zh_CN.json")
+	names, err := fs.Glob(files, "zh_CN*.json")
 	if err != nil {
 		return nil, fmt.Errorf("locale: %w", err)
 	}
-	var f catalogFile
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("locale: zh_CN.json: %w", err)
+	c := &Catalog{zone: zone, messages: map[string]string{}, labels: map[string]string{}}
+	for _, name := range names {
+		raw, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("locale: %w", err)
+		}
+		var f catalogFile
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("locale: %s: %w", name, err)
+		}
+		for _, part := range []struct{ from, to map[string]string }{{f.Messages, c.messages}, {f.Labels, c.labels}} {
+			for k, v := range part.from {
+				if _, dup := part.to[k]; dup {
+					return nil, fmt.Errorf("locale: %s: %q is in another catalog file too", name, k)
+				}
+				part.to[k] = v
+			}
+		}
 	}
-	return &Catalog{zone: zone, messages: f.Messages, labels: f.Labels}, nil
+	return c, nil
 }
 
 // Negotiate picks the language of an Accept-Language header: Chinese when
