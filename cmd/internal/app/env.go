@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/privacy"
+	"github.com/watchpost/watchpost/cmd/internal/web"
 	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/eventstore/natsembed"
 	"github.com/watchpost/watchpost/eventstore/pgcluster"
@@ -69,7 +70,7 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		e.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations(), privacy.Migrations())
+	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations(), privacy.Migrations(), web.Migrations())
 	if err != nil {
 		e.Close()
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
+	"github.com/watchpost/watchpost/cmd/internal/web"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
 	"github.com/watchpost/watchpost/domain/deadline"
@@ -134,6 +135,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
 	})
+	pages, err := web.New(web.Deps{
+		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
+		Accounts: svc.Accounts, Tokens: svc.Tokens, Positions: svc.Positions, Pool: m.env.Pool, Catalog: catalog,
+		Logger: logger, Clock: m.cfg.Clock,
+	})
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -141,13 +150,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.URL = "http://" + ln.Addr().String()
 	m.http = &http.Server{
-		Handler:           api.Handler(),
+		Handler:           web.Mount(api.Handler(), pages.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	m.http.RegisterOnShutdown(pages.Shutdown)
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }()
 	return nil
