@@ -119,8 +119,8 @@ func validComplainant(in Complainant) (Complainant, error) {
 // center (direct, self) or by a department (referral, supervised; then refer
 // it next).
 type Accept struct {
-	Mode string `json:"mode"`
-	Note string `json:"note,omitempty"`
+	Mode string `json:"mode" rule:"required,enum=modes" desc:"How the case is handled: direct (直查快办) and self (自办) by the center, referral (转办) or supervised referral (督办) to a department" example:"self"`
+	Note string `json:"note,omitempty" rule:"max=4000" desc:"A note on the intake decision"`
 }
 
 func (c *Case) accept(cmd Accept, env Env) ([]Event, error) {
@@ -138,7 +138,7 @@ func (c *Case) accept(cmd Accept, env Env) ([]Event, error) {
 // NotAccept declines the complaint (不予受理), with the reason the
 // complainant will be told.
 type NotAccept struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=4000" desc:"Why the complaint is not accepted (不予受理)" example:"属民事纠纷，不属受理范围"`
 }
 
 func (c *Case) notAccept(cmd NotAccept, env Env) ([]Event, error) {
@@ -153,8 +153,8 @@ func (c *Case) notAccept(cmd NotAccept, env Env) ([]Event, error) {
 // is accepted for referral on the way; a returned case goes to another
 // department than the one that returned it.
 type Refer struct {
-	DepartmentID string `json:"departmentId"`
-	Note         string `json:"note,omitempty"`
+	DepartmentID string `json:"departmentId" rule:"required,format=id" desc:"The active department the case is referred to (转办)" example:"city-construction"`
+	Note         string `json:"note,omitempty" rule:"max=4000" desc:"A note for the department" example:"请两个工作日内反馈"`
 }
 
 func (c *Case) refer(cmd Refer, env Env) ([]Event, error) {
@@ -180,10 +180,10 @@ func (c *Case) refer(cmd Refer, env Env) ([]Event, error) {
 // another due date than the one requested; by default it is the requested
 // one. A denial needs a reason.
 type DecideExtension struct {
-	RequestID string `json:"requestId"`
-	Grant     bool   `json:"grant"`
-	DueDate   string `json:"dueDate,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	RequestID string `json:"requestId" rule:"format=id" desc:"The extension request; filled from the path"`
+	Grant     bool   `json:"grant" desc:"true grants the extension, false denies it" example:"true"`
+	DueDate   string `json:"dueDate,omitempty" rule:"format=date" desc:"With a grant: another closure date than the requested one (a working day after the closure deadline); without it the requested date"`
+	Reason    string `json:"reason,omitempty" rule:"max=4000" desc:"Required with a denial, refused with a grant"`
 }
 
 func (c *Case) decideExtension(cmd DecideExtension, env Env) ([]Event, error) {
@@ -231,7 +231,7 @@ func (c *Case) decideExtension(cmd DecideExtension, env Env) ([]Event, error) {
 
 // Suspend stops the clocks while the case waits on the complainant.
 type Suspend struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=4000" desc:"Why the case waits on the complainant (中止): the clocks stop" example:"等待投诉人补充材料"`
 }
 
 func (c *Case) suspend(cmd Suspend, env Env) ([]Event, error) {
@@ -244,7 +244,7 @@ func (c *Case) suspend(cmd Suspend, env Env) ([]Event, error) {
 
 // Resume restarts the clocks of a suspended case.
 type Resume struct {
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" rule:"max=4000" desc:"A note on resuming"`
 }
 
 func (c *Case) resume(cmd Resume, env Env) ([]Event, error) {
@@ -258,9 +258,9 @@ func (c *Case) resume(cmd Resume, env Env) ([]Event, error) {
 // OrderSupervision orders supervision of the case: urge (催办), supervise
 // (督办) or flag (挂牌督办). Source defaults to supervisor.
 type OrderSupervision struct {
-	Level  string `json:"level"`
-	Note   string `json:"note,omitempty"`
-	Source string `json:"source,omitempty"`
+	Level  string `json:"level" rule:"required,enum=supervisionLevels" desc:"The level of supervision: urge (催办), supervise (督办) or flag (挂牌督办)" example:"supervise"`
+	Note   string `json:"note,omitempty" rule:"max=4000" desc:"A note on the order"`
+	Source string `json:"source,omitempty" rule:"enum=supervisionSources" desc:"Who orders it; set by the service (an order by hand is the supervisor's)"`
 }
 
 func (c *Case) orderSupervision(cmd OrderSupervision, env Env) ([]Event, error) {
@@ -286,8 +286,8 @@ func (c *Case) orderSupervision(cmd OrderSupervision, env Env) ([]Event, error) 
 // item by item, by a due date. It needs a finding that holds the complaint
 // (partly) true, and no other rectification open.
 type RequireRectification struct {
-	Items   []string `json:"items"`
-	DueDate string   `json:"dueDate"`
+	Items   []string `json:"items" rule:"required,maxItems=20,maxLength=500" desc:"What must be put right (整改), one line each" example:"退还违规收取的费用"`
+	DueDate string   `json:"dueDate" rule:"required,format=date" desc:"The date the rectification is due, after today and within a year"`
 }
 
 func (c *Case) requireRectification(cmd RequireRectification, env Env) ([]Event, error) {
@@ -309,9 +309,9 @@ func (c *Case) requireRectification(cmd RequireRectification, env Env) ([]Event,
 // VerifyRectification checks the department's report: accepted closes the
 // rectification, rejected sends it back for another report.
 type VerifyRectification struct {
-	RectificationID string `json:"rectificationId"`
-	Accepted        bool   `json:"accepted"`
-	Note            string `json:"note,omitempty"`
+	RectificationID string `json:"rectificationId" rule:"format=id" desc:"The rectification; filled from the path"`
+	Accepted        bool   `json:"accepted" desc:"true accepts the report, false sends it back" example:"true"`
+	Note            string `json:"note,omitempty" rule:"max=4000" desc:"Required when the report is not accepted"`
 }
 
 func (c *Case) verifyRectification(cmd VerifyRectification, env Env) ([]Event, error) {
@@ -336,9 +336,9 @@ func (c *Case) verifyRectification(cmd VerifyRectification, env Env) ([]Event, e
 // RecordAccountability records a measure against a responsible official or
 // unit (责任追究). It needs a finding that holds the complaint (partly) true.
 type RecordAccountability struct {
-	Subject string `json:"subject"`
-	Measure string `json:"measure"`
-	Note    string `json:"note,omitempty"`
+	Subject string `json:"subject" rule:"required,max=200" desc:"Who is held to account (责任追究): an official or a unit" example:"收费科科长"`
+	Measure string `json:"measure" rule:"required,enum=measures" desc:"The measure: criticism (通报批评), admonition (诫勉谈话), transfer (调离), sanction (处分) or dismissal (免职)" example:"criticism"`
+	Note    string `json:"note,omitempty" rule:"max=4000" desc:"A note on the measure"`
 }
 
 func (c *Case) recordAccountability(cmd RecordAccountability, env Env) ([]Event, error) {
@@ -363,8 +363,8 @@ func (c *Case) recordAccountability(cmd RecordAccountability, env Env) ([]Event,
 // Reply answers the complainant (答复): every complaint gets an answer, the
 // ones not accepted too.
 type Reply struct {
-	Message string `json:"message"`
-	Method  string `json:"method"`
+	Message string `json:"message" rule:"required,max=10000" desc:"The answer to the complainant (答复), as sent to them" example:"您反映的问题已办结"`
+	Method  string `json:"method" rule:"required,enum=replyMethods" desc:"How the answer was given" example:"phone"`
 }
 
 func (c *Case) reply(cmd Reply, env Env) ([]Event, error) {
@@ -382,8 +382,8 @@ func (c *Case) reply(cmd Reply, env Env) ([]Event, error) {
 // RecordSatisfaction records the complainant's verdict on the reply (回访),
 // once per reply.
 type RecordSatisfaction struct {
-	Level string `json:"level"`
-	Note  string `json:"note,omitempty"`
+	Level string `json:"level" rule:"required,enum=satisfactionLevels" desc:"The complainant's verdict at the follow-up (回访)" example:"satisfied"`
+	Note  string `json:"note,omitempty" rule:"max=4000" desc:"A note on the follow-up"`
 }
 
 func (c *Case) recordSatisfaction(cmd RecordSatisfaction, env Env) ([]Event, error) {
@@ -404,7 +404,7 @@ func (c *Case) recordSatisfaction(cmd RecordSatisfaction, env Env) ([]Event, err
 // Reopen sends a case back to be handled again (重办) when the complainant
 // was dissatisfied with the answer.
 type Reopen struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=4000" desc:"Why the case is handled again (重办)" example:"投诉人不满意处理结果"`
 }
 
 func (c *Case) reopen(cmd Reopen, env Env) ([]Event, error) {
@@ -423,13 +423,13 @@ func (c *Case) reopen(cmd Reopen, env Env) ([]Event, error) {
 // not be done; closing although the complainant was dissatisfied, instead
 // of reopening the case, needs a reason too.
 type Close struct {
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" rule:"max=4000" desc:"A note on closing (归档)"`
 	// Reason is why a case whose complainant was dissatisfied is closed
 	// rather than reopened.
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty" rule:"max=4000" desc:"Required when the complainant was dissatisfied (instead of reopening the case), refused otherwise"`
 	// NoFollowUp is why no follow-up was recorded: unreachable, anonymous
 	// or declined.
-	NoFollowUp string `json:"noFollowUp,omitempty"`
+	NoFollowUp string `json:"noFollowUp,omitempty" rule:"enum=noFollowUp" desc:"Required when no follow-up (回访) was recorded: why there was none; refused when one was"`
 }
 
 func (c *Case) close(cmd Close, env Env) ([]Event, error) {

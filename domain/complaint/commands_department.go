@@ -21,7 +21,7 @@ func (c *Case) acknowledge(_ Acknowledge, env Env) ([]Event, error) {
 // Return sends a misrouted case back to the center (退单), before the
 // department reacted to it.
 type Return struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=4000" desc:"Why the case is misrouted (退单)" example:"不属于本局职责，应由税务局办理"`
 }
 
 func (c *Case) returnReferral(cmd Return, env Env) ([]Event, error) {
@@ -37,7 +37,7 @@ func (c *Case) returnReferral(cmd Return, env Env) ([]Event, error) {
 
 // Respond records the quick reaction (快速反应), once per referral.
 type Respond struct {
-	Summary string `json:"summary"`
+	Summary string `json:"summary" rule:"required,max=4000" desc:"The quick response (快速反应)" example:"已联系企业，正在核查"`
 }
 
 func (c *Case) respond(cmd Respond, env Env) ([]Event, error) {
@@ -54,8 +54,8 @@ func (c *Case) respond(cmd Respond, env Env) ([]Event, error) {
 // RequestExtension asks for a later closure date (限期解决), one request at
 // a time.
 type RequestExtension struct {
-	DueDate string `json:"dueDate"`
-	Reason  string `json:"reason"`
+	DueDate string `json:"dueDate" rule:"required,format=date" desc:"The closure date asked for: a working day after the closure deadline in force, within a year"`
+	Reason  string `json:"reason" rule:"required,max=4000" desc:"Why the case needs longer (限期解决)" example:"涉及多个部门协调"`
 }
 
 func (c *Case) requestExtension(cmd RequestExtension, env Env) ([]Event, error) {
@@ -80,8 +80,8 @@ func (c *Case) requestExtension(cmd RequestExtension, env Env) ([]Event, error) 
 // RecordFinding records what the investigation found (查证); it may be
 // recorded again, and the latest counts.
 type RecordFinding struct {
-	Finding string `json:"finding"`
-	Summary string `json:"summary"`
+	Finding string `json:"finding" rule:"required,enum=findings" desc:"What the investigation found" example:"substantiated"`
+	Summary string `json:"summary" rule:"required,max=4000" desc:"What was found" example:"查实违规收费"`
 }
 
 func (c *Case) recordFinding(cmd RecordFinding, env Env) ([]Event, error) {
@@ -99,8 +99,8 @@ func (c *Case) recordFinding(cmd RecordFinding, env Env) ([]Event, error) {
 // ReportRectification reports that the department rectified (整改报告):
 // for the open rectification, first or again after a rejection.
 type ReportRectification struct {
-	RectificationID string `json:"rectificationId"`
-	Summary         string `json:"summary"`
+	RectificationID string `json:"rectificationId" rule:"format=id" desc:"The rectification; filled from the path"`
+	Summary         string `json:"summary" rule:"required,max=4000" desc:"What was done" example:"已退还费用"`
 }
 
 func (c *Case) reportRectification(cmd ReportRectification, env Env) ([]Event, error) {
@@ -125,8 +125,8 @@ func (c *Case) reportRectification(cmd ReportRectification, env Env) ([]Event, e
 // Resolve closes the handling of the case with an outcome (办结). Nothing may
 // be open: no rectification, no extension request awaiting a decision.
 type Resolve struct {
-	Outcome string `json:"outcome"`
-	Summary string `json:"summary"`
+	Outcome string `json:"outcome" rule:"required,enum=taxonomy:outcomes" desc:"How the case ends (办结): a code of GET /api/v1/taxonomy (outcomes)" example:"resolved"`
+	Summary string `json:"summary" rule:"required,max=4000" desc:"How it was dealt with" example:"已于当日补办许可"`
 	// DepartmentID is set when a department resolves: it must be the
 	// department holding the case. It is the older way of saying
 	// Env.Actor; Decide checks both.

@@ -465,3 +465,21 @@ func find(choices []choice, code string) choice {
 	}
 	return choice{code, code, code}
 }
+
+// Enumerations are the fixed lists of codes of the command fields, by the
+// name their rule tags give them (`rule:"enum=modes"`); the lists that are
+// data are the taxonomy's.
+func Enumerations() map[string][]string {
+	codes := func(choices []choice) []string {
+		out := make([]string, len(choices))
+		for i, c := range choices {
+			out[i] = c.code
+		}
+		return out
+	}
+	return map[string][]string{
+		"modes": codes(modes), "supervisionLevels": codes(supervisionLevels), "supervisionSources": codes(supervisionSources),
+		"findings": codes(findings), "measures": codes(measures), "replyMethods": codes(replyMethods),
+		"satisfactionLevels": codes(satisfactionLevels), "noFollowUp": codes(noFollowUpReasons),
+	}
+}

@@ -9,11 +9,11 @@ import (
 )
 
 type registerDepartmentRequest struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Category string `json:"category"`
-	District string `json:"district"`
-	ParentID string `json:"parentId"`
+	ID       string `json:"id" rule:"required,max=64" desc:"The department's id: 2 to 64 lowercase letters, digits and '-', starting with a letter" example:"city-construction"`
+	Name     string `json:"name" rule:"required,max=200" desc:"Its official name" example:"市住房和城乡建设局"`
+	Category string `json:"category" rule:"required,enum=departmentCategories" desc:"How the assessment groups it: enforcement (行政执法类) or management (综合管理类)" example:"management"`
+	District string `json:"district" rule:"max=200" desc:"Its district" example:"柯城区"`
+	ParentID string `json:"parentId" rule:"max=64" desc:"The department it belongs to (内设机构), active"`
 }
 
 // registerDepartment: POST /api/v1/departments.
@@ -36,7 +36,7 @@ func (s *Server) registerDepartment(w http.ResponseWriter, r *http.Request, p ac
 
 type changeDepartmentRequest struct {
 	Name     *string `json:"name"`
-	Category *string `json:"category"`
+	Category *string `json:"category" rule:"enum=departmentCategories" desc:"How the assessment groups it"`
 	District *string `json:"district"`
 	ParentID *string `json:"parentId"`
 }
@@ -57,7 +57,7 @@ func (s *Server) changeDepartment(w http.ResponseWriter, r *http.Request, p acce
 }
 
 type deactivateDepartmentRequest struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=500" desc:"Why it is taken out of use" example:"机构改革"`
 }
 
 // deactivateDepartment: POST /api/v1/departments/{id}/deactivation.

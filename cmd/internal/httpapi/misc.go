@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/watchpost/watchpost/domain/access"
+	"github.com/watchpost/watchpost/domain/complaint"
 )
 
 // whoami: GET /api/v1/whoami.
@@ -26,8 +27,8 @@ func (s *Server) getTaxonomy(w http.ResponseWriter, r *http.Request, p access.Pr
 }
 
 type addTermRequest struct {
-	Code  string `json:"code"`
-	Label string `json:"label"`
+	Code  string `json:"code" rule:"required,max=40" desc:"A new code: 2 to 40 lowercase letters, digits and '_', starting with a letter" example:"delayed_permits"`
+	Label string `json:"label" rule:"required,max=200" desc:"Its official Chinese name" example:"审批拖延"`
 }
 
 // addTerm: POST /api/v1/taxonomy/{kind}.
@@ -71,7 +72,15 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
-// openAPIDocument: GET /api/v1/openapi.json.
+// openAPIDocument: GET /api/v1/openapi.json, with the taxonomy's codes in
+// force as the enumerations of the fields that take them (the default
+// taxonomy's while the database cannot be read).
 func (s *Server) openAPIDocument(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.openAPI())
+	tax := complaint.DefaultTaxonomy()
+	if s.Taxonomies != nil { // the document alone, without a database, in tests
+		if current, err := s.Taxonomies.Current(r.Context()); err == nil {
+			tax = current
+		}
+	}
+	writeJSON(w, http.StatusOK, s.openAPI(tax))
 }

@@ -8,6 +8,11 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/watchpost/watchpost/domain/access"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/department"
+	"github.com/watchpost/watchpost/domain/ladder"
 )
 
 // doc describes a route for the OpenAPI document.
@@ -26,9 +31,11 @@ type param struct {
 	repeat            bool
 }
 
-// openAPI builds the OpenAPI 3.1 document of the routes.
-func (s *Server) openAPI() map[string]any {
-	g := &schemaGen{defs: map[string]any{}}
+// openAPI builds the OpenAPI 3.1 document of the routes. The codes that are
+// data (channels, categories, issue types, outcomes) are those of tax, the
+// taxonomy in force.
+func (s *Server) openAPI(tax complaint.Taxonomy) map[string]any {
+	g := &schemaGen{defs: map[string]any{}, enums: enumerations(tax)}
 	paths := map[string]map[string]any{}
 	for _, rt := range s.allRoutes() {
 		op := map[string]any{
@@ -162,7 +169,130 @@ func operationID(method, pattern string) string {
 // schemaGen turns Go types into JSON Schemas, naming the structs in
 // components.
 type schemaGen struct {
-	defs map[string]any
+	defs  map[string]any
+	enums map[string][]string // the codes of each enumeration a rule tag names
+}
+
+// enumerations are the lists of codes rule tags name: the fixed ones of the
+// case's vocabulary and the taxonomy's, as "taxonomy:<list>".
+func enumerations(tax complaint.Taxonomy) map[string][]string {
+	out := complaint.Enumerations()
+	for name, terms := range map[string][]complaint.Term{"channels": tax.Channels, "categories": tax.Categories,
+		"issueTypes": tax.IssueTypes, "outcomes": tax.Outcomes} {
+		codes := make([]string, len(terms))
+		for i, t := range terms {
+			codes[i] = t.Code
+		}
+		out["taxonomy:"+name] = codes
+	}
+	out["departmentCategories"] = []string{string(department.CategoryEnforcement), string(department.CategoryManagement)}
+	for _, r := range access.Roles() {
+		out["roles"] = append(out["roles"], string(r))
+	}
+	return out
+}
+
+// typeEnums are the coded types whose values are a closed list.
+func typeEnums() map[reflect.Type][]string {
+	str := func(vs ...string) []string { return vs }
+	statuses, steps, roles, ladderSteps := str(), str(), str(), str()
+	for _, s := range complaint.Statuses() {
+		if s != complaint.StatusNone {
+			statuses = append(statuses, string(s))
+		}
+	}
+	for _, s := range complaint.Steps() {
+		steps = append(steps, string(s))
+	}
+	for _, r := range access.Roles() {
+		roles = append(roles, string(r))
+	}
+	for _, s := range ladder.Steps() {
+		ladderSteps = append(ladderSteps, string(s))
+	}
+	return map[reflect.Type][]string{
+		reflect.TypeOf(complaint.Status("")): statuses, reflect.TypeOf(complaint.Step("")): steps,
+		reflect.TypeOf(access.Role("")): roles, reflect.TypeOf(ladder.Step("")): ladderSteps,
+	}
+}
+
+// fieldRule is what a field's rule tag says: `rule:"required,max=200,enum=modes,format=date,maxItems=10,maxLength=500"`.
+type fieldRule struct {
+	required bool
+	max      int // characters of a string; of each item of a list (maxLength)
+	maxItems int
+	enum     string
+	format   string
+	desc, ex string
+}
+
+func ruleOf(f reflect.StructField) fieldRule {
+	r := fieldRule{desc: f.Tag.Get("desc"), ex: f.Tag.Get("example")}
+	for _, part := range strings.Split(f.Tag.Get("rule"), ",") {
+		k, v, _ := strings.Cut(part, "=")
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "required":
+			r.required = true
+		case "max", "maxLength":
+			r.max = n
+		case "maxItems":
+			r.maxItems = n
+		case "enum":
+			r.enum = v
+		case "format":
+			r.format = v
+		}
+	}
+	return r
+}
+
+// apply puts a field's rule on its schema.
+func (g *schemaGen) apply(schema map[string]any, r fieldRule) map[string]any {
+	item := schema
+	if schema["type"] == "array" {
+		item = map[string]any{}
+		for k, v := range schema["items"].(map[string]any) {
+			item[k] = v
+		}
+		schema = map[string]any{"type": "array", "items": item}
+		if r.maxItems > 0 {
+			schema["maxItems"] = r.maxItems
+		}
+	} else if _, ref := schema["$ref"]; !ref {
+		copied := map[string]any{}
+		for k, v := range schema {
+			copied[k] = v
+		}
+		schema, item = copied, copied
+	}
+	if r.max > 0 {
+		item["maxLength"] = r.max
+	}
+	if codes, ok := g.enums[r.enum]; ok {
+		item["enum"] = codes
+	}
+	switch r.format {
+	case "date":
+		item["format"] = "date"
+	case "date-time":
+		item["format"] = "date-time"
+	case "id":
+		item["maxLength"] = 64 // letters, digits, '-', '_' and '.'
+	}
+	if r.desc != "" {
+		schema["description"] = r.desc
+	}
+	if r.ex != "" {
+		if schema["type"] == "array" {
+			schema["examples"] = []any{[]string{r.ex}}
+		} else if schema["type"] == "boolean" {
+			schema["examples"] = []any{r.ex == "true"}
+		} else {
+			schema["examples"] = []any{r.ex}
+		}
+	}
+	return schema
 }
 
 var timeType = reflect.TypeOf(time.Time{})
@@ -173,6 +303,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	}
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if codes, ok := typeEnums()[t]; ok {
+		return map[string]any{"type": "string", "enum": codes}
 	}
 	if t.Kind() == reflect.Struct {
 		name := schemaName(t)
@@ -206,6 +339,7 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
+	var required []string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -220,16 +354,29 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 			name = f.Name
 		}
 		if f.Anonymous && tag == "" {
-			if sub, ok := g.object(f.Type)["properties"].(map[string]any); ok {
-				for k, v := range sub {
+			sub := g.object(f.Type)
+			if p, ok := sub["properties"].(map[string]any); ok {
+				for k, v := range p {
 					props[k] = v
 				}
 			}
+			if req, ok := sub["required"].([]string); ok {
+				required = append(required, req...)
+			}
 			continue
 		}
-		props[name] = g.schema(f.Type)
+		r := ruleOf(f)
+		props[name] = g.apply(g.schema(f.Type), r)
+		if r.required {
+			required = append(required, name)
+		}
 	}
-	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		slices.Sort(required)
+		out["required"] = required
+	}
+	return out
 }
 
 // schemaName names a struct type for components: its Go name made public

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
+	"github.com/watchpost/watchpost/domain/complaint"
 )
 
 func testServer() *Server {
@@ -26,7 +27,7 @@ func testServer() *Server {
 // documented lists "METHOD /path" for every operation in the document.
 func documented(t *testing.T, s *Server) []string {
 	t.Helper()
-	raw, err := json.Marshal(s.openAPI())
+	raw, err := json.Marshal(s.openAPI(complaint.DefaultTaxonomy()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func clientAddr(r *http.Request) string {
 }
 
 type disclosureRequest struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=500" desc:"Why the personal data is needed; recorded in the audit trail" example:"回访前核对联系电话"`
 }
 
 type disclosureView struct {
@@ -60,7 +60,7 @@ func (s *Server) discloseComplainant(w http.ResponseWriter, r *http.Request, p a
 }
 
 type shredRequest struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" rule:"required,max=4000" desc:"Why the personal data is destroyed; recorded" example:"投诉人要求删除个人信息"`
 }
 
 // shredCase: POST /api/v1/cases/{id}/shredding.

@@ -10,11 +10,11 @@ import (
 )
 
 type createTokenRequest struct {
-	Role         string `json:"role"`
-	DepartmentID string `json:"departmentId"`
-	PointID      string `json:"pointId"`
-	Name         string `json:"name"`
-	TTLHours     int    `json:"ttlHours"`
+	Role         string `json:"role" rule:"required,enum=roles" desc:"The token's role" example:"handler"`
+	DepartmentID string `json:"departmentId" rule:"max=64" desc:"Required for a department token: the registered department it is scoped to; refused for other roles"`
+	PointID      string `json:"pointId" rule:"max=64" desc:"Required for a monitoring point token: the point it is scoped to; refused for other roles"`
+	Name         string `json:"name" rule:"max=200" desc:"Who or what the token is for" example:"intake desk"`
+	TTLHours     int    `json:"ttlHours" desc:"Lifetime in hours, 0 (no expiry) to 8784"`
 }
 
 // createToken: POST /api/v1/tokens.
