@@ -103,8 +103,9 @@ type (
 		Principal access.Principal `json:"principal"`
 	}
 	readiness struct {
-		Ready  bool              `json:"ready"`
-		Checks map[string]string `json:"checks"`
+		Ready    bool              `json:"ready"`
+		Checks   map[string]string `json:"checks"`
+		Warnings map[string]string `json:"warnings,omitempty"` // need an administrator; the replica stays ready
 	}
 )
 
