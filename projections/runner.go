@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -130,5 +131,57 @@ func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(d):
+	}
+}
+
+// LagCollector exports, at scrape time, how far each asynchronous
+// projection is behind the archive: in events (the archive position minus
+// the projection's checkpoint) and as the age of the oldest archived event
+// it has not applied yet. Read from the database, so it is the same on
+// every replica whichever of them applied the last batch.
+func LagCollector(pool *pgxpool.Pool, projections ...Projection) prometheus.Collector {
+	c := lagCollector{pool: pool,
+		events:  prometheus.NewDesc("watchpost_projection_lag_events", "Archived events an asynchronous projection has not applied yet.", []string{"projection"}, nil),
+		seconds: prometheus.NewDesc("watchpost_projection_lag_seconds", "Age of the oldest archived event an asynchronous projection has not applied yet.", []string{"projection"}, nil),
+	}
+	for _, p := range projections {
+		c.names = append(c.names, p.Name())
+	}
+	return c
+}
+
+type lagCollector struct {
+	pool            *pgxpool.Pool
+	names           []string
+	events, seconds *prometheus.Desc
+}
+
+func (c lagCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.events
+	ch <- c.seconds
+}
+
+func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for _, name := range c.names {
+		var (
+			archived, applied int64
+			oldest            *time.Time
+		)
+		err := c.pool.QueryRow(ctx, `SELECT a.seq, coalesce(c.seq, 0), e.recorded_at
+			FROM public.archive_state a
+			LEFT JOIN `+Schema+`.checkpoints c ON c.name = $1
+			LEFT JOIN public.events e ON e.seq = coalesce(c.seq, 0) + 1 AND e.seq <= a.seq`, name).Scan(&archived, &applied, &oldest)
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(c.events, err)
+			continue
+		}
+		age := 0.0
+		if oldest != nil {
+			age = max(time.Since(*oldest).Seconds(), 0)
+		}
+		ch <- prometheus.MustNewConstMetric(c.events, prometheus.GaugeValue, float64(max(archived-applied, 0)), name)
+		ch <- prometheus.MustNewConstMetric(c.seconds, prometheus.GaugeValue, age, name)
 	}
 }
