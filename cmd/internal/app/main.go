@@ -95,6 +95,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		r.Start(context.WithoutCancel(ctx))
 		m.runners = append(m.runners, r)
 	}
+	m.registry.MustRegister(projections.LagCollector(m.env.Pool, set.Async...))
 	if m.env.DevDatabase {
 		if m.AdminToken, err = devAdminToken(ctx, svc.Tokens, svc.Trail, m.cfg.DataDir); err != nil {
 			return err
