@@ -1,0 +1,333 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/domain/department"
+	"github.com/watchpost/watchpost/domain/finding"
+	"github.com/watchpost/watchpost/domain/network"
+	"github.com/watchpost/watchpost/eventstore"
+)
+
+// TrendCounts keeps the daily case counts per cell that the trend
+// detectors read (proj.trend_counts), with the distinct monitoring points,
+// districts and departments behind each cell and day. It is asynchronous:
+// a detector run waits for its checkpoint, nobody else does.
+//
+// A case is counted on the day it was received (in Loc) in every cell its
+// facts make: department × issue type, department × category, issue type
+// × district, issue type × monitoring-point kind, and each issue type
+// citywide. Its department is the one named at filing, else the one it was
+// last referred to; its district is its monitoring point's, else its
+// department's, as the register and the network stood when the case got
+// its point or department.
+type TrendCounts struct {
+	Loc *time.Location
+}
+
+// Name implements Projection.
+func (TrendCounts) Name() string { return "trend_counts" }
+
+// trendCase is a row of proj.trend_cases.
+type trendCase struct {
+	id, respondent, referred, point string
+	department, district, pointType string
+	day                             string
+	categories, issueTypes          []string
+}
+
+// trendPlace is what the counts know of a department or a point.
+type trendPlace struct{ district, pointType string }
+
+type placeKey struct{ kind, id string }
+
+// cellDay is a cell on a day: a row of proj.trend_counts.
+type cellDay struct{ dimension, a, b, day string }
+
+// Apply implements Projection: the batch's events in order against the
+// cases and places they touch, then the counts of every cell and day whose
+// cases changed are counted again from the case cells.
+func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
+	var caseIDs []string
+	relevant := false
+	for _, e := range events {
+		switch e.AggregateType {
+		case complaint.AggregateType:
+			if e.Type == complaint.TypeComplaintFiled || e.Type == complaint.TypeCaseReferred {
+				caseIDs, relevant = append(caseIDs, e.AggregateID), true
+			}
+		case department.AggregateType, network.AggregatePoint:
+			relevant = true
+		}
+	}
+	if !relevant {
+		return nil
+	}
+	cases, err := loadTrendCases(ctx, tx, caseIDs)
+	if err != nil {
+		return err
+	}
+	places, err := loadTrendPlaces(ctx, tx)
+	if err != nil {
+		return err
+	}
+	before := map[string][]cellDay{}
+	for id, c := range cases {
+		before[id] = c.cells()
+	}
+	changedCases, changedPlaces := map[string]bool{}, map[placeKey]bool{}
+	for _, e := range events {
+		switch e.AggregateType {
+		case complaint.AggregateType:
+			if err := t.applyCase(e, cases, places, changedCases); err != nil {
+				return err
+			}
+		case department.AggregateType:
+			de, err := department.Decode(e.Type, e.Data)
+			if err != nil {
+				return fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+			k := placeKey{"department", e.AggregateID}
+			switch d := de.(type) {
+			case department.Registered:
+				places[k], changedPlaces[k] = trendPlace{district: d.District}, true
+			case department.Changed:
+				places[k], changedPlaces[k] = trendPlace{district: d.District}, true
+			}
+		case network.AggregatePoint:
+			ne, err := network.Decode(e.Type, e.Data)
+			if err != nil {
+				return fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+			k := placeKey{"point", e.AggregateID}
+			switch p := ne.(type) {
+			case network.PointRegistered:
+				places[k], changedPlaces[k] = trendPlace{district: p.District, pointType: string(p.Kind)}, true
+			case network.PointChanged:
+				places[k], changedPlaces[k] = trendPlace{district: p.District, pointType: string(p.Kind)}, true
+			}
+		}
+	}
+	if err := savePlaces(ctx, tx, places, changedPlaces); err != nil {
+		return err
+	}
+	return saveTrendCases(ctx, tx, cases, changedCases, before)
+}
+
+func (t TrendCounts) applyCase(e eventstore.Event, cases map[string]*trendCase, places map[placeKey]trendPlace, changed map[string]bool) error {
+	switch e.Type {
+	case complaint.TypeComplaintFiled:
+		var f complaint.ComplaintFiled
+		if err := json.Unmarshal(e.Data, &f); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		c := &trendCase{id: e.AggregateID, respondent: f.RespondentDepartmentID, point: f.MonitoringPointID,
+			day: f.ReceivedAt.In(t.Loc).Format(time.DateOnly), categories: sortedSet(f.Categories), issueTypes: sortedSet(f.IssueTypes)}
+		if old := cases[e.AggregateID]; old != nil {
+			c.referred = old.referred
+		}
+		cases[e.AggregateID] = c
+	case complaint.TypeCaseReferred:
+		var r complaint.CaseReferred
+		if err := json.Unmarshal(e.Data, &r); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		c := cases[e.AggregateID]
+		if c == nil {
+			return fmt.Errorf("event %d: case %s referred before it was filed", e.Seq, e.AggregateID)
+		}
+		c.referred = r.DepartmentID
+	default:
+		return nil
+	}
+	c := cases[e.AggregateID]
+	c.department = c.respondent
+	if c.department == "" {
+		c.department = c.referred
+	}
+	point := places[placeKey{"point", c.point}]
+	c.pointType, c.district = "", ""
+	if c.point != "" {
+		c.pointType, c.district = point.pointType, point.district
+	}
+	if c.district == "" && c.department != "" {
+		c.district = places[placeKey{"department", c.department}].district
+	}
+	changed[c.id] = true
+	return nil
+}
+
+// cells lists the cells a case is counted in, on its day.
+func (c *trendCase) cells() []cellDay {
+	var out []cellDay
+	add := func(d finding.Dimension, a, b string) {
+		out = append(out, cellDay{string(d), a, b, c.day})
+	}
+	for _, it := range c.issueTypes {
+		if c.department != "" {
+			add(finding.DepartmentIssue, c.department, it)
+		}
+		if c.district != "" {
+			add(finding.IssueDistrict, it, c.district)
+		}
+		if c.pointType != "" {
+			add(finding.IssuePointType, it, c.pointType)
+		}
+		add(finding.Issue, it, "")
+	}
+	if c.department != "" {
+		for _, cat := range c.categories {
+			add(finding.DepartmentCategory, c.department, cat)
+		}
+	}
+	return out
+}
+
+func sortedSet(v []string) []string {
+	out := slices.Clone(v)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func loadTrendCases(ctx context.Context, tx pgx.Tx, ids []string) (map[string]*trendCase, error) {
+	out := map[string]*trendCase{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT case_id, day::text, respondent_id, referred_id, point_id, department_id, district, point_type,
+		categories, issue_types FROM trend_cases WHERE case_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := &trendCase{}
+		if err := rows.Scan(&c.id, &c.day, &c.respondent, &c.referred, &c.point, &c.department, &c.district, &c.pointType,
+			&c.categories, &c.issueTypes); err != nil {
+			return nil, err
+		}
+		out[c.id] = c
+	}
+	return out, rows.Err()
+}
+
+// loadTrendPlaces reads every place the counts know: a batch's cases may
+// name any department or point, and the register and the network are
+// small beside the cases.
+func loadTrendPlaces(ctx context.Context, tx pgx.Tx) (map[placeKey]trendPlace, error) {
+	out := map[placeKey]trendPlace{}
+	rows, err := tx.Query(ctx, `SELECT kind, id, district, point_type FROM trend_places`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k placeKey
+			p trendPlace
+		)
+		if err := rows.Scan(&k.kind, &k.id, &p.district, &p.pointType); err != nil {
+			return nil, err
+		}
+		out[k] = p
+	}
+	return out, rows.Err()
+}
+
+func savePlaces(ctx context.Context, tx pgx.Tx, places map[placeKey]trendPlace, changed map[placeKey]bool) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	var kinds, ids, districts, types []string
+	for k := range changed {
+		p := places[k]
+		kinds, ids, districts, types = append(kinds, k.kind), append(ids, k.id), append(districts, p.district), append(types, p.pointType)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO trend_places (kind, id, district, point_type)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+		ON CONFLICT (kind, id) DO UPDATE SET district = EXCLUDED.district, point_type = EXCLUDED.point_type`,
+		kinds, ids, districts, types)
+	return err
+}
+
+// saveTrendCases writes the changed cases and their cells, and counts
+// again every cell and day a changed case left or entered.
+func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase, changed map[string]bool, before map[string][]cellDay) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(changed))
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	touched := map[cellDay]bool{}
+	var (
+		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType []string
+		cCats, cIssues                                        []string // JSON arrays
+		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept       []string
+	)
+	for _, id := range ids {
+		c := cases[id]
+		for _, k := range before[id] {
+			touched[k] = true
+		}
+		cats, _ := json.Marshal(c.categories)
+		issues, _ := json.Marshal(c.issueTypes)
+		cIDs, cDays, cResp, cRef = append(cIDs, c.id), append(cDays, c.day), append(cResp, c.respondent), append(cRef, c.referred)
+		cPoint, cDept, cDist, cType = append(cPoint, c.point), append(cDept, c.department), append(cDist, c.district), append(cType, c.pointType)
+		cCats, cIssues = append(cCats, string(cats)), append(cIssues, string(issues))
+		for _, k := range c.cells() {
+			touched[k] = true
+			xDim, xA, xB, xDay = append(xDim, k.dimension), append(xA, k.a), append(xB, k.b), append(xDay, k.day)
+			xCase, xPoint, xDist, xDept = append(xCase, c.id), append(xPoint, c.point), append(xDist, c.district), append(xDept, c.department)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO trend_cases (case_id, day, respondent_id, referred_id, point_id, department_id, district,
+			point_type, categories, issue_types)
+		SELECT id, day::date, resp, ref, point, dept, dist, typ,
+			ARRAY(SELECT jsonb_array_elements_text(cats::jsonb)), ARRAY(SELECT jsonb_array_elements_text(issues::jsonb))
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+			AS u(id, day, resp, ref, point, dept, dist, typ, cats, issues)
+		ON CONFLICT (case_id) DO UPDATE SET day = EXCLUDED.day, respondent_id = EXCLUDED.respondent_id,
+			referred_id = EXCLUDED.referred_id, point_id = EXCLUDED.point_id, department_id = EXCLUDED.department_id,
+			district = EXCLUDED.district, point_type = EXCLUDED.point_type, categories = EXCLUDED.categories,
+			issue_types = EXCLUDED.issue_types`,
+		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType, cCats, cIssues); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM trend_case_cells WHERE case_id = ANY($1)`, ids); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO trend_case_cells (dimension, a, b, day, case_id, point, district, department)
+		SELECT dim, a, b, day::date, id, point, dist, dept
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+			AS u(dim, a, b, day, id, point, dist, dept)`,
+		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept); err != nil {
+		return err
+	}
+	var kDim, kA, kB, kDay []string
+	for k := range touched {
+		kDim, kA, kB, kDay = append(kDim, k.dimension), append(kA, k.a), append(kB, k.b), append(kDay, k.day)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM trend_counts c USING unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(dimension, a, b, day)
+		WHERE c.dimension = k.dimension AND c.a = k.a AND c.b = k.b AND c.day = k.day`, kDim, kA, kB, kDay); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO trend_counts (dimension, a, b, day, cases, points, districts, departments)
+		SELECT x.dimension, x.a, x.b, x.day, count(*),
+			coalesce(array_agg(DISTINCT x.point ORDER BY x.point) FILTER (WHERE x.point <> ''), '{}'),
+			coalesce(array_agg(DISTINCT x.district ORDER BY x.district) FILTER (WHERE x.district <> ''), '{}'),
+			coalesce(array_agg(DISTINCT x.department ORDER BY x.department) FILTER (WHERE x.department <> ''), '{}')
+		FROM trend_case_cells x
+		JOIN unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(dimension, a, b, day)
+			ON x.dimension = k.dimension AND x.a = k.a AND x.b = k.b AND x.day = k.day
+		GROUP BY x.dimension, x.a, x.b, x.day`, kDim, kA, kB, kDay)
+	return err
+}
