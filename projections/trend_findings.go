@@ -199,7 +199,9 @@ func ListFindings(ctx context.Context, q eventstore.Querier, f FindingFilter) (F
 // ValidFindingCursor reports whether s is a cursor ListFindings gave.
 func ValidFindingCursor(s string) bool { _, _, ok := parseFindingCursor(s); return ok }
 
-func findingCursor(at time.Time, id string) string { return at.UTC().Format(time.RFC3339Nano) + "~" + id }
+func findingCursor(at time.Time, id string) string {
+	return at.UTC().Format(time.RFC3339Nano) + "~" + id
+}
 
 func parseFindingCursor(s string) (string, string, bool) {
 	at, id, ok := strings.Cut(s, "~")
@@ -293,4 +295,3 @@ func OpenFindingsByKind(ctx context.Context, q eventstore.Querier) (map[trend.Ki
 	}
 	return out, nil
 }
-
