@@ -158,21 +158,26 @@ func TestWalk(t *testing.T) {
 	})
 
 	t.Run("supervisor sees an overdue case on the live board and orders supervision", func(t *testing.T) {
-		// A case referred now: its response deadline is the end of the
-		// second working day after today.
-		id := s.api(t, handlerToken, "POST", "/api/v1/cases", map[string]any{"channel": "hotline",
-			"complainant": map[string]any{"anonymous": true}, "categories": []string{"efficiency"}, "issueTypes": []string{"inaction"},
-			"title": "窗口推诿不予办理", "description": "多次前往均被告知下周再来"}, 201)["id"].(string)
-		referred := s.api(t, handlerToken, "POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "tax-bureau"}, 200)
-		var due time.Time
-		for _, d := range referred["deadlines"].([]any) {
-			if d := d.(map[string]any); d["kind"] == "response" {
-				due, _ = time.Parse(time.RFC3339Nano, d["dueAt"].(string))
+		// Cases referred now: their response deadline is the end of the
+		// second working day after today; one more is referred a day later.
+		refer := func(title, dept string) (string, time.Time) {
+			id := s.api(t, handlerToken, "POST", "/api/v1/cases", map[string]any{"channel": "hotline",
+				"complainant": map[string]any{"anonymous": true}, "categories": []string{"efficiency"}, "issueTypes": []string{"inaction"},
+				"title": title, "description": "多次前往均被告知下周再来"}, 201)["id"].(string)
+			referred := s.api(t, handlerToken, "POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": dept}, 200)
+			for _, d := range referred["deadlines"].([]any) {
+				if d := d.(map[string]any); d["kind"] == "response" {
+					due, _ := time.Parse(time.RFC3339Nano, d["dueAt"].(string))
+					return id, due
+				}
 			}
-		}
-		if due.IsZero() {
 			t.Fatalf("no response deadline: %v", referred["deadlines"])
+			return "", time.Time{}
 		}
+		id, due := refer("窗口推诿不予办理", "tax-bureau")
+		other, _ := refer("施工噪声投诉无人回复", "city-construction")
+		s.clock.Set(s.clock.Now().Add(24 * time.Hour))
+		later, _ := refer("发票申领系统故障未修复", "tax-bureau")
 		// Ten seconds before the deadline: the case is in its last day.
 		s.clock.Set(due.Add(-10 * time.Second))
 		supervisor := browser(t, 1280, 900)
@@ -183,7 +188,8 @@ func TestWalk(t *testing.T) {
 		// shows it without being reloaded.
 		s.clock.Set(due.Add(time.Second))
 		do(t, supervisor, chromedp.WaitVisible(chromedp.CSS("#level-1 [data-case='"+id+"']")),
-			waitText("#level-1 [data-case='"+id+"']", "已超期"))
+			waitText("#level-1 [data-case='"+id+"']", "已超期"), chromedp.WaitVisible(chromedp.CSS("#level-1 [data-case='"+other+"']")),
+			chromedp.WaitVisible(chromedp.CSS("#level-0 [data-case='"+later+"']")))
 		if got := text(t, supervisor, "#level-1"); !strings.Contains(got, "窗口推诿不予办理") || !strings.Contains(got, "市税务局") {
 			t.Fatalf("催办 lane: %s", got)
 		}
