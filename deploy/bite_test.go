@@ -68,6 +68,17 @@ func TestChecksBite(t *testing.T) {
 	_, p = checkRules(w, replace(alerts, `histogram_quantile(0.99,`, `histogram_quantile(0.99, watchpost_escalation_lag_seconds_bucket{le="4"} or`), jobs)
 	expect("a bucket the histogram does not have", p, `no bucket le="4"`)
 
+	expect("a readiness check misnamed in an alert rule",
+		readinessProblems(w, replace(alerts, `check="postgres"`, `check="postgresql"`)), `check ="postgresql" is no readiness check`)
+	expect("a readiness check left without an alert",
+		readinessProblems(w, replace(alerts, `check="nats"`, `check="postgres"`)), `no alert on watchpost_ready{check="nats"}`)
+	_, p = checkRules(w, replace(alerts, "watchpost_calendar_last_year", "watchpost_calendar_latest_year"), jobs)
+	expect("the calendar gauge renamed in an alert rule", p, "watchpost_calendar_latest_year: no metric the server exports")
+	renamed.series = maps.Clone(w.series)
+	delete(renamed.series, "watchpost_projection_lag_events")
+	expect("a projection metric the server no longer exports", checkDashboard(&renamed, dashboard, ds, jobs),
+		"watchpost_projection_lag_events: no metric the server exports")
+
 	_, p = checkCompose(w, image, replace(compose, "WATCHPOST_STREAM_REPLICAS:", "WATCHPOST_STREAM_REPLICA:"), deployFiles)
 	expect("an unknown environment variable in compose", p, "sets WATCHPOST_STREAM_REPLICA, which the binary does not read")
 	expect("a required variable left out in compose", p, "WATCHPOST_STREAM_REPLICAS is not set")

@@ -173,11 +173,13 @@ func checkRules(w *world, raw []byte, jobs map[string]bool) (names []string, pro
 // The alerts and panels the deployment promises (issue 15): a rule or a
 // panel that goes missing fails the test, not only one that drifts.
 var (
-	wantAlerts = []string{"WatchpostScrapeFailing", "WatchpostNoReplicaUp", "WatchpostArchiverStopped",
-		"WatchpostArchiveLagHigh", "WatchpostEscalationLagHigh"}
+	wantAlerts = []string{"WatchpostScrapeFailing", "WatchpostNoReplicaUp", "WatchpostNATSUnreachable",
+		"WatchpostPostgresUnreachable", "WatchpostArchiverStopped", "WatchpostArchiveLagHigh",
+		"WatchpostEscalationLagHigh", "WatchpostCalendarNextYearMissing"}
 	wantPanelMetrics = []string{"watchpost_commands_total", "watchpost_append_duration_seconds_bucket",
-		"watchpost_archive_lag_seconds", "watchpost_archive_lag_events", "watchpost_open_escalations",
-		"watchpost_escalations_raised_total", "watchpost_escalation_lag_seconds_bucket"}
+		"watchpost_archive_lag_seconds", "watchpost_archive_lag_events", "watchpost_projection_lag_events",
+		"watchpost_open_escalations", "watchpost_escalations_raised_total", "watchpost_escalation_lag_seconds_bucket",
+		"watchpost_ready", "watchpost_calendar_last_year"}
 )
 
 // monitoringJobs are the scrape jobs the dashboard and the rules may
@@ -250,28 +252,79 @@ func (c failingCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.NewInvalidMetric(c.desc, errors.New("database unreachable"))
 }
 
-// TestScrapeFailsWithDependency holds up WatchpostScrapeFailing's premise:
-// while NATS or PostgreSQL cannot be reached the scrape fails, so up is 0.
-// When the server exports a readiness gauge and serves /metrics with
-// ContinueOnError, this fails: switch the rule to the gauge.
-func TestScrapeFailsWithDependency(t *testing.T) {
+// readinessProblems checks that each readiness check of the server has an
+// alert on watchpost_ready with its check label, and that no rule selects
+// a check the server does not have.
+func readinessProblems(w *world, raw []byte) []string {
+	var rf ruleFile
+	if err := yaml.Unmarshal(raw, &rf); err != nil {
+		return []string{"alert rules: " + err.Error()}
+	}
+	alerted := map[string]bool{}
+	var problems []string
+	for _, g := range rf.Groups {
+		for _, r := range g.Rules {
+			q, err := readQuery(r.Expr)
+			if err != nil {
+				continue // checkRules reports it
+			}
+			for _, sel := range q.selections {
+				if sel.metric != "watchpost_ready" {
+					continue
+				}
+				for _, m := range sel.matchers {
+					if m.label != "check" {
+						continue
+					}
+					if m.op != "=" || !slices.Contains(w.readyChecks, m.value) {
+						problems = append(problems, fmt.Sprintf("rule %s: check %s%q is no readiness check of the server (%v)", r.Alert, m.op, m.value, w.readyChecks))
+						continue
+					}
+					alerted[m.value] = true
+				}
+			}
+		}
+	}
+	for _, c := range w.readyChecks {
+		if !alerted[c] {
+			problems = append(problems, fmt.Sprintf("no alert on watchpost_ready{check=%q}", c))
+		}
+	}
+	return problems
+}
+
+// TestScrapeSurvivesDependency holds up the rules' premise: /metrics is
+// served with ContinueOnError, so a collector that cannot reach NATS or
+// PostgreSQL drops its own series and the rest of the scrape is served
+// (up stays 1); which dependency is out of reach is watchpost_ready's
+// check label, one value per readiness check, each with an alert.
+func TestScrapeSurvivesDependency(t *testing.T) {
 	w := mustWorld(t)
 	if len(w.scrapeHandlers) != 1 {
 		t.Fatalf("%d promhttp.HandlerOpts literals in the server, want the one of /metrics", len(w.scrapeHandlers))
 	}
-	if h := w.scrapeHandlers[0]; h != "" && h != "HTTPErrorOnError" {
-		t.Fatalf("/metrics is served with ErrorHandling %s: a failing collector no longer fails the scrape, so up{} no longer says NATS or PostgreSQL is unreachable", h)
+	if h := w.scrapeHandlers[0]; h != "ContinueOnError" {
+		t.Fatalf("/metrics is served with ErrorHandling %q: a failing collector fails the whole scrape, and up{} no longer tells a replica that is down from one whose database is", h)
 	}
-	for _, pkg := range []string{"eventstore", "cmd/internal/escalation"} {
-		if !w.invalidMetrics[pkg] {
-			t.Errorf("%s reports no collector error (prometheus.NewInvalidMetric): its metrics no longer fail the scrape when a dependency is down", pkg)
-		}
+	ready, ok := w.series["watchpost_ready"]
+	if !ok || !ready.labels["check"] {
+		t.Fatalf("the server exports no watchpost_ready{check}")
 	}
+	if want := []string{"nats", "postgres", "archiver"}; !slices.Equal(w.readyChecks, want) {
+		t.Errorf("the readiness checks are %v, want %v", w.readyChecks, want)
+	}
+	reportProblems(t, readinessProblems(w, readDeployFile(t, "prometheus/alerts.yml")))
+
+	// What ContinueOnError does: the failing collector's series are left
+	// out, the others are served, with 200.
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(failingCollector{prometheus.NewDesc("x_lag", "", nil, nil)})
+	good := prometheus.NewGauge(prometheus.GaugeOpts{Name: "x_ready"})
+	good.Set(1)
+	reg.MustRegister(good)
 	rec := httptest.NewRecorder()
-	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	if rec.Code != http.StatusInternalServerError {
-		t.Errorf("a failing collector is scraped with %d, want 500", rec.Code)
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "x_ready 1") || strings.Contains(rec.Body.String(), "x_lag") {
+		t.Errorf("a failing collector beside a good one is scraped with %d:\n%s", rec.Code, rec.Body.String())
 	}
 }

@@ -82,6 +82,9 @@ type world struct {
 	// collectors report an error instead of a value.
 	scrapeHandlers []string
 	invalidMetrics map[string]bool
+	// readyChecks are the names of the readiness checks (httpapi.Check
+	// literals), the values of watchpost_ready's check label.
+	readyChecks []string
 	// unreadable are places the derivation could not follow (a name that is
 	// not a constant, say): the checks would be blind there, so they fail.
 	unreadable []string
@@ -130,6 +133,7 @@ func deriveWorld(root string) (*world, error) {
 			w.readEnv(src, p, f)
 			g, pr := w.readMetrics(src, p, f)
 			w.readScrape(p, f)
+			w.readReadyChecks(src, p, f)
 			usesGo, usesProcess = usesGo || g, usesProcess || pr
 			if p.rel == httpapiPkg {
 				w.readRoutes(src, p, f)
@@ -528,6 +532,49 @@ func (w *world) readScrape(p *srcPackage, f *ast.File) {
 		case *ast.CallExpr:
 			if _, ok := isCall(n, imports, promPath, "NewInvalidMetric"); ok {
 				w.invalidMetrics[p.rel] = true
+			}
+		}
+		return true
+	})
+}
+
+// readReadyChecks records the names of httpapi.Check literals.
+func (w *world) readReadyChecks(s *source, p *srcPackage, f *ast.File) {
+	imports := importNames(f)
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		arr, ok := lit.Type.(*ast.ArrayType)
+		if !ok {
+			return true
+		}
+		sel, ok := arr.Elt.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Check" {
+			return true
+		}
+		if x, ok := sel.X.(*ast.Ident); !ok || imports[x.Name] != s.module+"/"+httpapiPkg {
+			return true
+		}
+		for _, e := range lit.Elts {
+			c, ok := e.(*ast.CompositeLit)
+			if !ok {
+				continue
+			}
+			for _, ce := range c.Elts {
+				kv, ok := ce.(*ast.KeyValueExpr)
+				if !ok {
+					continue
+				}
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Name" {
+					name, ok := s.stringValue(kv.Value, p, imports)
+					if !ok {
+						w.unreadable = append(w.unreadable, s.where(kv)+": a readiness check whose name the check cannot read")
+						continue
+					}
+					w.readyChecks = append(w.readyChecks, name)
+				}
 			}
 		}
 		return true
