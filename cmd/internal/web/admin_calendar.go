@@ -3,7 +3,6 @@ package web
 import (
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -29,10 +28,6 @@ type calendarYear struct {
 	LoadedAt time.Time
 }
 
-// warnFrom is the month from which a missing schedule for next year is a
-// warning: the State Council publishes it each November.
-const warnFrom = time.November
-
 // calendarPage: GET /admin/calendar.
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, sess *session) error {
 	return s.renderCalendar(w, r, s.view(r, sess, "工作日历"), http.StatusOK)
@@ -46,12 +41,14 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, v *view,
 	if err != nil {
 		return err
 	}
-	now := s.Clock().In(s.Catalog.Zone())
-	body := calendarPage{Version: lc.Calendar.Version(), Zone: lc.Calendar.Location().String(), NextYear: now.Year() + 1, Key: newFormKey()}
+	next, missing, err := s.Calendars.NextYearMissing(r.Context(), s.Clock())
+	if err != nil {
+		return err
+	}
+	body := calendarPage{Version: lc.Calendar.Version(), Zone: lc.Calendar.Location().String(), NextYear: next, MissingNext: missing, Key: newFormKey()}
 	for _, y := range lc.Calendar.Years() {
 		body.Years = append(body.Years, calendarYear{Year: y, Notice: lc.Notices[y], LoadedAt: lc.LoadedAt[y]})
 	}
-	body.MissingNext = now.Month() >= warnFrom && !slices.Contains(lc.Calendar.Years(), body.NextYear)
 	v.Body = body
 	s.render(w, r, status, "calendar.html", v)
 	return nil
