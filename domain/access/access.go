@@ -108,7 +108,7 @@ var (
 
 // tables are the tables of who may take which action: the cases' below,
 // and one per capability beside it (each in its own file).
-var tables = []map[Action][]Role{caseActions, networkActions, reportActions}
+var tables = []map[Action][]Role{caseActions, networkActions, reportActions, ratingActions}
 
 // caseActions says who may take each action on cases and the reference data.
 var caseActions = map[Action][]Role{
