@@ -8,6 +8,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/privacy"
+	"github.com/watchpost/watchpost/cmd/internal/reqlog"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/calendar"
 	"github.com/watchpost/watchpost/eventstore"
@@ -39,9 +40,10 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"requestId,omitempty"` // the X-Request-Id of the answer, to quote when reporting it
 }
 
 // problem is an error as the caller is told it: status, code, message and
@@ -123,9 +125,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	pr := classify(err)
 	status := pr.status
 	if status >= 500 {
-		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		s.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
-	d := errorDetail{Code: pr.code, Message: s.Catalog.Message(s.lang(r), pr.message), Field: pr.field}
+	d := errorDetail{Code: pr.code, Message: s.Catalog.Message(s.lang(r), pr.message), Field: pr.field, RequestID: reqlog.RequestID(r.Context())}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="watchpost"`)
 	}
