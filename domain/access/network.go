@@ -4,17 +4,18 @@ import "github.com/watchpost/watchpost/domain"
 
 // The actions of the monitoring network (issue 13).
 const (
-	ManageNetwork Action = "manage_network" // workstations, points, rosters, supervisors and their assignments
-	ReadNetwork   Action = "read_network"   // workstations, points, rosters, visits, meetings, compliance
-	RecordVisit   Action = "record_visit"   // a supervisor's monthly visit, and filing its items
-	RecordMeeting Action = "record_meeting" // a workstation's seminar, the center's quarterly meeting
-	SubmitReport  Action = "submit_report"  // a workstation's monthly report (附表一)
-	ReadReports   Action = "read_reports"   // monthly reports, their drafts and the overdue ones
-	RegisterEntry Action = "register_entry" // a two-way registration record (附表二)
-	ReadEntries   Action = "read_entries"   // two-way registration records
-	ActOnEntry    Action = "act_on_entry"   // turn a one-sided record into a complaint
-	ExportNetwork Action = "export_network" // the xlsx of 附表一 and 附表二, the monthly sums
-	SendFeedback  Action = "send_feedback"  // a point's direct feedback to the center (004 §三.三)
+	ManageNetwork   Action = "manage_network"   // workstations, points, rosters, supervisors and their assignments
+	ReadNetwork     Action = "read_network"     // workstations, points, rosters, visits, meetings, compliance
+	RecordVisit     Action = "record_visit"     // a supervisor's monthly visit, and filing its items
+	RecordMeeting   Action = "record_meeting"   // a workstation's seminar, the center's quarterly meeting
+	SubmitReport    Action = "submit_report"    // a workstation's monthly report (附表一)
+	ReadReports     Action = "read_reports"     // monthly reports, their drafts and the overdue ones
+	RegisterEntry   Action = "register_entry"   // a two-way registration record (附表二)
+	ReadEntries     Action = "read_entries"     // two-way registration records
+	ActOnEntry      Action = "act_on_entry"     // turn a one-sided record into a complaint
+	ExportNetwork   Action = "export_network"   // the xlsx of 附表一 and 附表二, the monthly sums
+	SendFeedback    Action = "send_feedback"    // a point's direct feedback to the center (004 §三.三)
+	DiscloseContact Action = "disclose_contact" // read a liaison's sealed contact, with a reason that is audited
 )
 
 // networkActions says who may take each action of the network. What each
@@ -31,6 +32,8 @@ var networkActions = map[Action][]Role{
 	ActOnEntry:    {RoleHandler},
 	ExportNetwork: {RoleHandler, RoleSupervisor, RoleLeader, RoleAdmin},
 	SendFeedback:  {RolePoint},
+	// The center's people, each read recorded in the audit trail.
+	DiscloseContact: {RoleHandler, RoleSupervisor, RoleLeader, RoleAdmin},
 }
 
 // NetworkRecord is what the rules look at in a record of the network: the
