@@ -17,6 +17,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/cmd/internal/reqlog"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/calendar"
@@ -270,6 +271,9 @@ func (s *Server) api(rt route) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 		defer cancel()
 		r = r.WithContext(ctx)
+		if id := r.PathValue("id"); id != "" && strings.HasPrefix(rt.pattern, "/api/v1/cases/{id}") {
+			reqlog.SetCase(ctx, id)
+		}
 		p, err := s.authenticate(r)
 		if err != nil {
 			s.writeError(w, r, err)
@@ -325,12 +329,22 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// accessLog gives the request its id (the caller's X-Request-Id when sane,
+// else a new one), answers it in X-Request-Id, puts it on every log line
+// of the request (reqlog), and logs the request when it ends.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		id := requestID(r)
+		r.Header.Set("X-Request-Id", id) // the commands' correlation id is the same
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(reqlog.With(r.Context(), id))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		if loc, ok := strings.CutPrefix(w.Header().Get("Location"), "/api/v1/cases/"); ok {
+			reqlog.SetCase(r.Context(), loc) // a filing: the case it made
+		}
+		s.Logger.DebugContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }
@@ -342,8 +356,9 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: "internal error"}})
+				id := w.Header().Get("X-Request-Id") // set by accessLog, inside this handler
+				s.Logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", id)
+				writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: "internal error", RequestID: id}})
 			}
 		}()
 		next.ServeHTTP(w, r)
