@@ -103,8 +103,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // common are the flags and settings every command shares.
 type common struct {
-	data     string
-	logLevel string
+	data      string
+	logLevel  string
+	logFormat string
 	// creates: the command may create the development data under data (serve
 	// and migrate); the others work on what is there.
 	creates bool
@@ -113,6 +114,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "./var", "development data directory (embedded NATS and PostgreSQL)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text, or json (one object a line, with request_id and case_id on a request's lines)")
 }
 
 // config fills the configuration from the flags and the environment.
@@ -120,6 +122,10 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return app.Config{}, fmt.Errorf("--log-level: %w", err)
+	}
+	logger, err := newLogger(c.logFormat, stderr, level)
+	if err != nil {
+		return app.Config{}, err
 	}
 	if os.Getenv("WATCHPOST_DATABASE_URL") == "" && !c.creates {
 		if _, err := os.Stat(filepath.Join(c.data, "postgres")); err != nil {
@@ -132,7 +138,7 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		NATSURL:     os.Getenv("WATCHPOST_NATS_URL"),
 		DatabaseURL: os.Getenv("WATCHPOST_DATABASE_URL"),
 		Replicas:    1,
-		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Logger:      logger,
 		Clock:       app.DefaultClock,
 	}
 	if v := os.Getenv("WATCHPOST_STREAM_REPLICAS"); v != "" {
