@@ -27,8 +27,11 @@ type Config struct {
 	// RetentionYears after closure, a case's personal data is destroyed
 	// (0: kept).
 	RetentionYears int
-	Logger         *slog.Logger
-	Clock          func() time.Time
+	// ShutdownGrace is how long a server that is shutting down answers
+	// /readyz 503 while still serving, before it stops accepting.
+	ShutdownGrace time.Duration
+	Logger        *slog.Logger
+	Clock         func() time.Time
 	// Signals, when set, hear what the background processes did: tests
 	// wait on them instead of sleeping.
 	Signals Signals
