@@ -47,6 +47,7 @@ type Main struct {
 	retention  *retention
 	http       *http.Server
 	served     chan error
+	drain      drainer // shutting down: /readyz answers 503 first
 }
 
 // NewMain prepares a server.
@@ -151,7 +152,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.URL = "http://" + ln.Addr().String()
 	m.http = &http.Server{
-		Handler:           web.Mount(api.Handler(), pages.Handler()),
+		Handler:           m.drain.gate(web.Mount(api.Handler(), pages.Handler())),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -170,7 +171,9 @@ func (m *Main) Done() <-chan error { return m.served }
 // Close stops everything in order.
 func (m *Main) Close() {
 	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		m.drain.start(m.cfg.ShutdownGrace, m.cfg.Logger)
+		// The longest request (requestTimeout) ends before the rest stops.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		if err := m.http.Shutdown(ctx); err != nil {
 			m.cfg.Logger.Warn("HTTP shutdown", "err", err)
 		}
