@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
 )
@@ -15,6 +16,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := common{creates: true}
 	c.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen address")
+	grace := fs.Duration("shutdown-grace", 5*time.Second, "on SIGTERM, answer /readyz 503 and keep serving this long before draining")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -22,7 +24,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg.Addr = *addr
+	cfg.Addr, cfg.ShutdownGrace = *addr, *grace
 	m := app.NewMain(cfg)
 	if err := m.Run(ctx); err != nil {
 		return err
