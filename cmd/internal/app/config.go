@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/domain/network"
 )
 
 // Config is everything the binary can be told. It is filled in cmd/ from
@@ -20,6 +22,7 @@ type Config struct {
 	Replicas    int    // JetStream stream replicas (3 on a cluster)
 	TimeZone    *time.Location
 	Policy      deadline.Policy // days per clock and the escalation ladder
+	Network     network.Policy  // the monitoring network: report due day, pairing, flags (zero: the defaults)
 	// MasterKey (base64) or MasterKeyFile wraps the per-case keys that seal
 	// personal data; in development a key is made in DataDir.
 	MasterKey     string
@@ -43,6 +46,7 @@ type Config struct {
 type Signals struct {
 	Escalation chan<- escalation.Stepped // each step of the escalation process
 	Retention  chan<- Swept              // each sweep of the retention rule
+	Network    chan<- netsvc.Swept       // each step of the network's overdue and flag process
 }
 
 // DefaultClock is the wall clock at the precision the archive keeps.
