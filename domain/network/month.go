@@ -107,3 +107,25 @@ func (p Policy) LastDueMonth(now time.Time) Month {
 func (p Policy) FlagDue(registeredAt time.Time) time.Time {
 	return registeredAt.AddDate(0, 0, p.FlagAfterDays)
 }
+
+// WithDefaults fills the fields left zero with DefaultPolicy's, and the
+// zone with loc.
+func (p Policy) WithDefaults(loc *time.Location) Policy {
+	def := DefaultPolicy()
+	if p.ReportDueDay == 0 {
+		p.ReportDueDay = def.ReportDueDay
+	}
+	if p.PairTolerance == 0 {
+		p.PairTolerance = def.PairTolerance
+	}
+	if p.FlagAfterDays == 0 {
+		p.FlagAfterDays = def.FlagAfterDays
+	}
+	if p.Loc == nil {
+		p.Loc = loc
+	}
+	if p.Loc == nil {
+		p.Loc = def.Loc
+	}
+	return p
+}
