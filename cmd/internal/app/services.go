@@ -9,6 +9,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/eventstore"
 )
@@ -26,6 +27,7 @@ type Services struct {
 	Taxonomies *registry.Taxonomies
 	Cases      *cases.Service
 	Board      *escalation.Board
+	Network    *netsvc.Service
 }
 
 // NewServices builds the services on the environment's connections and
@@ -46,7 +48,9 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 	s.Trail = auditlog.New(env.Log, env.Pool, s.Positions, cfg.Clock)
 	s.Tokens = auth.NewTokens(env.Pool, cfg.Clock)
 	s.Registry = registry.New(s.Runner, env.Pool)
-	s.Accounts = auth.NewAccounts(s.Tokens, s.Trail, s.Registry.ActiveDepartment, nil, cfg.Logger)
+	s.Accounts = auth.NewAccounts(s.Tokens, s.Trail, s.Registry.ActiveDepartment, func(ctx context.Context, field, id string) error {
+		return s.Network.ActivePoint(ctx, field, id)
+	}, cfg.Logger)
 	s.Calendars = registry.NewCalendars(s.Runner, env.Pool, cfg.TimeZone)
 	s.Taxonomies = registry.NewTaxonomies(s.Runner, env.Pool)
 	s.Cases = cases.New(cases.Deps{
@@ -56,6 +60,8 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 		Names: s.Tokens.Names, Policy: cfg.Policy, Clock: cfg.Clock,
 	})
 	s.Board = escalation.NewBoard(env.Pool, s.Calendars.Current, cfg.Clock)
+	s.Network = netsvc.New(netsvc.Deps{Run: s.Runner, Pool: env.Pool, Keys: keys, Trail: s.Trail, Cases: s.Cases,
+		KnownDepartment: s.Registry.KnownDepartment, Policy: cfg.Network.WithDefaults(cfg.TimeZone), Clock: cfg.Clock, Logger: cfg.Logger})
 	return s, nil
 }
 
