@@ -19,6 +19,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
+	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/web"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
@@ -44,6 +45,7 @@ type Main struct {
 	services   *Services
 	runners    []*projections.Runner
 	escalation *escalation.Process
+	network    *netsvc.Process
 	retention  *retention
 	http       *http.Server
 	served     chan error
@@ -58,7 +60,7 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{}, projections.AuditLog{},
-			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}},
+			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}, projections.Network{}},
 		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
 	}
 }
@@ -117,6 +119,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.escalation.Notify(m.cfg.Signals.Escalation)
 	}
 	m.escalation.Start(context.WithoutCancel(ctx))
+	m.network = netsvc.NewProcess(svc.Network, svc.Positions, m.cfg.Clock, logger)
+	m.network.Notify(m.cfg.Signals.Network)
+	m.network.Start(context.WithoutCancel(ctx))
 	checks := []httpapi.Check{
 		{Name: "nats", Check: func(ctx context.Context) error {
 			if m.env.NC.Status() != nats.CONNECTED {
@@ -134,7 +139,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	api := httpapi.New(httpapi.Deps{
 		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
-		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog,
+		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
 	})
 	pages, err := web.New(web.Deps{
@@ -181,6 +186,9 @@ func (m *Main) Close() {
 	}
 	if m.escalation != nil {
 		m.escalation.Stop()
+	}
+	if m.network != nil {
+		m.network.Stop()
 	}
 	if m.retention != nil {
 		m.retention.Stop()
