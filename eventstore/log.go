@@ -396,7 +396,7 @@ func (l *Log) publishWithRetry(ctx context.Context, aggType, id string, expected
 		if ctx.Err() != nil || time.Now().Add(backoff).After(deadline) {
 			return 0, false, fmt.Errorf("%w after %d attempts (%s %s): %w", ErrUnknownOutcome, attempt, aggType, id, err)
 		}
-		l.logger.Warn("append attempt failed, retrying with the same message ids",
+		l.logger.WarnContext(ctx, "append attempt failed, retrying with the same message ids",
 			"aggregate", aggType, "id", id, "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
@@ -488,6 +488,12 @@ func decodeMessage(subject string, seq uint64, recorded time.Time, h nats.Header
 	}
 	if ev.ID == "" || ev.Meta.CommandID == "" {
 		return Event{}, fmt.Errorf("eventstore: sequence %d: missing event or command id", seq)
+	}
+	if v := h.Get(HeaderRecordedAt); v != "" { // republished by Restore
+		if ev.RecordedAt, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return Event{}, fmt.Errorf("eventstore: sequence %d: recorded at: %w", seq, err)
+		}
+		ev.RecordedAt = ev.RecordedAt.UTC()
 	}
 	return ev, nil
 }
