@@ -5,6 +5,7 @@
 //	watchpost rebuild   replay the archive into fresh read models and compare them with the live ones
 //	watchpost token     create, list and revoke API tokens
 //	watchpost verify    check the archive's hash chain against the stream
+//	watchpost restore   republish the archive into an empty stream
 package main
 
 import (
@@ -62,6 +63,7 @@ commands:
   migrate   apply the database migrations and exit
   rebuild   replay the archive into fresh read models, compare with the live ones
   verify    check the archive's hash chain against the stream
+  restore   republish the archive into an empty stream after the stream was lost
   token     create, list or revoke API tokens; rotate the development admin token
   calendar  load next year's official working-day schedule, or show the loaded years
   shred     destroy a case's personal data (its key), with a reason that is recorded
@@ -89,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return token(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
+	case "restore":
+		return restore(ctx, rest, stdout, stderr)
 	case "calendar":
 		return calendarCmd(ctx, rest, stdout, stderr)
 	case "shred":
