@@ -142,7 +142,7 @@ func instant(field string, at, now time.Time) (time.Time, error) {
 	case at.After(now.Add(time.Minute)):
 		return at, domain.Invalid(field, "lies in the future")
 	case at.Year() < 2000:
-		return at, domain.Invalid(field, "lies before 2000")
+		return at, domain.Invalid(field, "lies before 2000, earlier than the network keeps")
 	}
 	return at.UTC().Truncate(time.Microsecond), nil
 }

@@ -96,7 +96,7 @@ func (r *Report) Submit(ws string, m Month, sub Submission, points []string, lis
 		return nil, domain.StateConflict("the report of %s for %s is already submitted", ws, m)
 	}
 	if m.Start(loc).After(now) {
-		return nil, domain.Invalid("month", "%s has not begun", m)
+		return nil, domain.Invalid("month", "the month %s has not begun", m)
 	}
 	if sub.Zero && (len(sub.Items) > 0 || len(listed) > 0) {
 		return nil, domain.Invalid("zero", "a zero report (零报告) lists nothing, but %d items were raised in %s", len(sub.Items)+len(listed), m)
@@ -105,7 +105,7 @@ func (r *Report) Submit(ws string, m Month, sub Submission, points []string, lis
 		return nil, domain.Invalid("items", "list what the points raised, or submit a zero report (零报告)")
 	}
 	if len(sub.Items) > 500 {
-		return nil, domain.Invalid("items", "lists at most 500 items")
+		return nil, domain.Invalid("items", "lists at most 500 report items")
 	}
 	items := slices.Clone(listed)
 	for i, in := range sub.Items {
@@ -125,7 +125,7 @@ func (r *Report) Submit(ws string, m Month, sub Submission, points []string, lis
 			n = 1
 		}
 		if n < 1 || n > 10000 {
-			return nil, domain.Invalid(f+".count", "must be from 1 to 10000")
+			return nil, domain.Invalid(f+".count", "counts from 1 to 10000 times")
 		}
 		if in.DepartmentID != "" {
 			if err := checkID(f+".departmentId", in.DepartmentID); err != nil {

@@ -38,7 +38,7 @@ func RosterID(year int) string { return strconv.Itoa(year) }
 func ParseYear(field, s string) (int, error) {
 	y, err := strconv.Atoi(s)
 	if err != nil || y < 2000 || y > 2200 {
-		return 0, domain.Invalid(field, "%q is not a year from 2000 to 2200", s)
+		return 0, domain.Invalid(field, "%q is not a roster year (2000 to 2200)", s)
 	}
 	return y, nil
 }
@@ -92,7 +92,7 @@ func (r *Roster) Draft(year int, from int, points []string, now time.Time) ([]Ev
 		return nil, domain.StateConflict("the roster of %d is already drafted", year)
 	}
 	if year < 2000 || year > 2200 {
-		return nil, domain.Invalid("year", "%d is not a year from 2000 to 2200", year)
+		return nil, domain.Invalid("year", "%d is not a roster year (2000 to 2200)", year)
 	}
 	list := slices.Clone(points)
 	slices.Sort(list)

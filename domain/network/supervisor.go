@@ -127,7 +127,7 @@ func (s *Supervisor) Looks(workstationID, pointID string) bool {
 // idList checks a list of ids and returns it sorted without repeats.
 func idList(field string, ids []string) ([]string, error) {
 	if len(ids) > 500 {
-		return nil, domain.Invalid(field, "lists at most 500 ids")
+		return nil, domain.Invalid(field, "lists at most 500 ids of the network")
 	}
 	out := make([]string, 0, len(ids))
 	for i, id := range ids {

@@ -110,7 +110,7 @@ func (v *Visit) Record(id, supervisorID string, cmd RecordVisit, loc *time.Locat
 		return nil, err
 	}
 	if len(cmd.Items) > 50 {
-		return nil, domain.Invalid("items", "lists at most 50 items")
+		return nil, domain.Invalid("items", "lists at most 50 visit items")
 	}
 	items := make([]VisitItem, 0, len(cmd.Items))
 	for i, in := range cmd.Items {

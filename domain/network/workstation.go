@@ -149,7 +149,7 @@ func (w *Workstation) RecordSeminar(heldAt time.Time, attendees int, summary str
 		return nil, err
 	}
 	if attendees < 0 || attendees > 10000 {
-		return nil, domain.Invalid("attendees", "must be from 0 to 10000")
+		return nil, domain.Invalid("attendees", "counts from 0 to 10000 attendees")
 	}
 	s, err := text("summary", summary, 4000, true)
 	if err != nil {

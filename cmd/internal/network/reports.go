@@ -263,7 +263,7 @@ func (s *Service) Assessments(ctx context.Context, p access.Principal, year int)
 		return nil, err
 	}
 	if year < 2000 || year > 2200 {
-		return nil, domain.Invalid("year", "%d is not a year from 2000 to 2200", year)
+		return nil, domain.Invalid("year", "%d is not a roster year (2000 to 2200)", year)
 	}
 	all, err := projections.ListWorkstations(ctx, s.d.Pool)
 	if err != nil {
