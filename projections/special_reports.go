@@ -180,3 +180,39 @@ func PendingReportInstructions(ctx context.Context, q eventstore.Querier, now ti
 	}
 	return out, nil
 }
+
+// ReportCase is a case as a finding or a report lists it: what it is
+// about and where it stands. It has no field for the complainant or the
+// monitoring point.
+type ReportCase struct {
+	ID               string
+	Title            string
+	Status           string
+	DepartmentID     string
+	Categories       []string
+	IssueTypes       []string
+	ReceivedAt       time.Time
+	SupervisionLevel int
+}
+
+// ReportCases reads the cases among ids that exist, oldest first.
+func ReportCases(ctx context.Context, q eventstore.Querier, ids []string) ([]ReportCase, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, `SELECT id, title, status, coalesce(department_id, respondent_department_id, ''), categories, issue_types,
+			received_at, coalesce((state->>'supervisionLevel')::int, 0)
+		FROM `+Schema+`.cases WHERE id = ANY($1) ORDER BY received_at, id`, ids)
+	if err != nil {
+		return nil, eventstore.Database("projections: report cases", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportCase, error) {
+		var c ReportCase
+		err := r.Scan(&c.ID, &c.Title, &c.Status, &c.DepartmentID, &c.Categories, &c.IssueTypes, &c.ReceivedAt, &c.SupervisionLevel)
+		return c, err
+	})
+	if err != nil {
+		return nil, eventstore.Database("projections: report cases", err)
+	}
+	return out, nil
+}
