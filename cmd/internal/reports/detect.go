@@ -227,8 +227,6 @@ func (s *Service) lastRecordedRun(ctx context.Context) (trend.Date, bool, error)
 	return d, true, nil
 }
 
-
-
 // digest is a short fingerprint of what a run saw of a finding: the same
 // observation raised twice is one command.
 func digest(o finding.Observation) string {

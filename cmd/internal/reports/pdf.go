@@ -185,7 +185,7 @@ func drawReport(v ReportView, font []byte, l labels, cat *locale.Catalog) ([]byt
 	for _, r := range v.Recipients {
 		to = append(to, nameOr(r.Name, r.ID))
 	}
-	pg.paragraph("报送："+strings.Join(to, "、"))
+	pg.paragraph("报送：" + strings.Join(to, "、"))
 
 	pg.section("一、摘要")
 	pg.paragraph(v.Summary)
@@ -378,4 +378,3 @@ func clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
-
