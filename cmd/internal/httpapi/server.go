@@ -18,6 +18,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/cmd/internal/reqlog"
 	"github.com/watchpost/watchpost/domain"
 	"github.com/watchpost/watchpost/domain/access"
@@ -40,6 +41,7 @@ type Deps struct {
 	Cases      *cases.Service
 	Board      *escalation.Board
 	Network    *netsvc.Service // the monitoring network
+	Reports    *reports.Service
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
 	Taxonomies *registry.Taxonomies
@@ -199,7 +201,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/tokens", action: access.ManageTokens, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
 		{method: "DELETE", pattern: "/api/v1/tokens/{id}", action: access.ManageTokens, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
-	return append(append(routes, s.stepRoutes()...), s.networkRoutes()...)
+	return append(append(append(routes, s.stepRoutes()...), s.networkRoutes()...), s.reportRoutes()...)
 }
 
 // Handler is the whole HTTP surface.
