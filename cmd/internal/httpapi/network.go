@@ -14,44 +14,44 @@ import (
 
 // The request bodies of the network's routes.
 type (
-	contactRequest struct {
+	liaisonContactRequest struct {
 		Name   string `json:"name" rule:"max=100" desc:"The liaison's name (personal data: sealed)" example:"李明"`
 		Phone  string `json:"phone" rule:"max=40" desc:"The liaison's telephone (sealed)" example:"0570-3012345"`
 		Office string `json:"office" rule:"max=200" desc:"Where the liaison works (sealed)" example:"管委会三楼"`
 	}
 	workstationRequest struct {
-		ID       string          `json:"id" rule:"required,max=64" desc:"2 to 64 lowercase letters, digits and '-'" example:"ws-kaifaqu"`
-		Name     string          `json:"name" rule:"required,max=100" example:"经济开发区软环境监测工作站"`
-		HostUnit string          `json:"hostUnit" rule:"required,max=100" desc:"建站单位" example:"市经济开发区管委会"`
-		Leader   string          `json:"leader" rule:"max=100" desc:"分管领导" example:"王副主任"`
-		Office   string          `json:"office" rule:"max=100" desc:"责任处室" example:"企业服务科"`
-		District string          `json:"district" rule:"max=100" example:"柯城区"`
-		Contact  *contactRequest `json:"contact" desc:"The liaison: sealed, disclosed to the center only on request"`
+		ID       string                 `json:"id" rule:"required,max=64" desc:"2 to 64 lowercase letters, digits and '-'" example:"ws-kaifaqu"`
+		Name     string                 `json:"name" rule:"required,max=100" example:"经济开发区软环境监测工作站"`
+		HostUnit string                 `json:"hostUnit" rule:"required,max=100" desc:"建站单位" example:"市经济开发区管委会"`
+		Leader   string                 `json:"leader" rule:"max=100" desc:"分管领导" example:"王副主任"`
+		Office   string                 `json:"office" rule:"max=100" desc:"责任处室" example:"企业服务科"`
+		District string                 `json:"district" rule:"max=100" example:"柯城区"`
+		Contact  *liaisonContactRequest `json:"contact" desc:"The liaison: sealed, disclosed to the center only on request"`
 	}
 	workstationChangeRequest struct {
-		Name     *string         `json:"name" rule:"max=100"`
-		HostUnit *string         `json:"hostUnit" rule:"max=100"`
-		Leader   *string         `json:"leader" rule:"max=100"`
-		Office   *string         `json:"office" rule:"max=100"`
-		District *string         `json:"district" rule:"max=100"`
-		Contact  *contactRequest `json:"contact"`
+		Name     *string                `json:"name" rule:"max=100"`
+		HostUnit *string                `json:"hostUnit" rule:"max=100"`
+		Leader   *string                `json:"leader" rule:"max=100"`
+		Office   *string                `json:"office" rule:"max=100"`
+		District *string                `json:"district" rule:"max=100"`
+		Contact  *liaisonContactRequest `json:"contact"`
 	}
 	pointRequest struct {
-		ID            string          `json:"id" rule:"required,max=64" example:"mp-jiangshan-paper"`
-		Name          string          `json:"name" rule:"required,max=100" example:"衢州某纸业有限公司"`
-		Kind          string          `json:"kind" rule:"required" desc:"enterprise, project, unit, individual_business or community" example:"enterprise"`
-		District      string          `json:"district" rule:"max=100" example:"柯城区"`
-		WorkstationID string          `json:"workstationId" rule:"required,max=64" example:"ws-kaifaqu"`
-		Contact       *contactRequest `json:"contact"`
+		ID            string                 `json:"id" rule:"required,max=64" example:"mp-jiangshan-paper"`
+		Name          string                 `json:"name" rule:"required,max=100" example:"衢州某纸业有限公司"`
+		Kind          string                 `json:"kind" rule:"required" desc:"enterprise, project, unit, individual_business or community" example:"enterprise"`
+		District      string                 `json:"district" rule:"max=100" example:"柯城区"`
+		WorkstationID string                 `json:"workstationId" rule:"required,max=64" example:"ws-kaifaqu"`
+		Contact       *liaisonContactRequest `json:"contact"`
 	}
 	pointChangeRequest struct {
-		Name          *string         `json:"name" rule:"max=100"`
-		Kind          *string         `json:"kind"`
-		District      *string         `json:"district" rule:"max=100"`
-		WorkstationID *string         `json:"workstationId" rule:"max=64"`
-		Contact       *contactRequest `json:"contact"`
+		Name          *string                `json:"name" rule:"max=100"`
+		Kind          *string                `json:"kind"`
+		District      *string                `json:"district" rule:"max=100"`
+		WorkstationID *string                `json:"workstationId" rule:"max=64"`
+		Contact       *liaisonContactRequest `json:"contact"`
 	}
-	retireRequest struct {
+	networkRetireRequest struct {
 		Reason string `json:"reason" rule:"required,max=500" example:"企业迁出本市"`
 	}
 	contactDisclosureRequest struct {
@@ -62,15 +62,15 @@ type (
 		Attendees int       `json:"attendees" example:"12"`
 		Summary   string    `json:"summary" rule:"required,max=4000" example:"座谈监测点反映的审批问题"`
 	}
-	rosterRequest struct {
+	rosterDraftRequest struct {
 		Year int `json:"year" rule:"required" example:"2027"`
 	}
 	rosterChangeRequest struct {
 		PointID string `json:"pointId" rule:"required,max=64" example:"mp-jiangshan-paper"`
 		Reason  string `json:"reason" rule:"required,max=500" example:"履职突出，继续设点"`
 	}
-	emptyRequest      struct{}
-	supervisorRequest struct {
+	networkEmptyRequest struct{}
+	supervisorRequest   struct {
 		ID      string `json:"id" rule:"required,max=64" example:"sup-zhang"`
 		Name    string `json:"name" rule:"required,max=100" example:"张监督员"`
 		TokenID string `json:"tokenId" rule:"max=64" desc:"The supervisor token they sign in with" example:"0193a0c2-7b1e-7c55-9d0f-2a3b4c5d6e7f"`
@@ -84,17 +84,17 @@ type (
 		WorkstationIDs []string `json:"workstationIds" rule:"maxItems=500"`
 		PointIDs       []string `json:"pointIds" rule:"maxItems=500"`
 	}
-	filingRequest struct {
+	networkFilingRequest struct {
 		Categories             []string `json:"categories" rule:"required" example:"[\"efficiency\"]"`
 		IssueTypes             []string `json:"issueTypes"`
 		Title                  string   `json:"title" rule:"max=100"`
 		RespondentDepartmentID string   `json:"respondentDepartmentId" rule:"max=64"`
 	}
 	visitItemRequest struct {
-		Kind         string         `json:"kind" rule:"required" desc:"opinion, suggestion or complaint" example:"complaint"`
-		Text         string         `json:"text" rule:"required,max=4000" example:"办理施工许可需跑五个窗口"`
-		DepartmentID string         `json:"departmentId" rule:"max=64"`
-		File         *filingRequest `json:"file" desc:"File the item as a complaint in the same step"`
+		Kind         string                `json:"kind" rule:"required" desc:"opinion, suggestion or complaint" example:"complaint"`
+		Text         string                `json:"text" rule:"required,max=4000" example:"办理施工许可需跑五个窗口"`
+		DepartmentID string                `json:"departmentId" rule:"max=64"`
+		File         *networkFilingRequest `json:"file" desc:"File the item as a complaint in the same step"`
 	}
 	visitRequest struct {
 		WorkstationID string             `json:"workstationId" rule:"max=64"`
@@ -103,23 +103,23 @@ type (
 		Met           string             `json:"met" rule:"required,max=200" desc:"Whom the supervisor met" example:"联络员及企业负责人"`
 		Items         []visitItemRequest `json:"items" rule:"maxItems=50"`
 	}
-	meetingRequest struct {
+	networkMeetingRequest struct {
 		HeldAt    time.Time `json:"heldAt" rule:"required" example:"2026-11-20T14:30:00+08:00"`
 		Attendees []string  `json:"attendees" rule:"maxItems=500" desc:"The workstations present"`
 		Summary   string    `json:"summary" rule:"required,max=4000" example:"各工作站交流本季度工作"`
 	}
-	reportItemRequest struct {
+	monthlyReportItemRequest struct {
 		PointID      string `json:"pointId" rule:"required,max=64"`
 		Kind         string `json:"kind" rule:"required" desc:"opinion, suggestion or complaint" example:"suggestion"`
 		Text         string `json:"text" rule:"required,max=4000" example:"建议推行一窗受理"`
 		Count        int    `json:"count" desc:"How many times it was raised (1)"`
 		DepartmentID string `json:"departmentId" rule:"max=64"`
 	}
-	reportRequest struct {
-		Zero  bool                `json:"zero" desc:"A zero report (零报告): nothing was raised"`
-		Items []reportItemRequest `json:"items" rule:"maxItems=500" desc:"Added to the complaints the points filed, which the report carries"`
+	monthlyReportRequest struct {
+		Zero  bool                       `json:"zero" desc:"A zero report (零报告): nothing was raised"`
+		Items []monthlyReportItemRequest `json:"items" rule:"maxItems=500" desc:"Added to the complaints the points filed, which the report carries"`
 	}
-	entryRequest struct {
+	registrationEntryRequest struct {
 		PointID      string    `json:"pointId" rule:"max=64" desc:"The point (a point's own token: its own)" example:"mp-jiangshan-paper"`
 		DepartmentID string    `json:"departmentId" rule:"max=64" desc:"The department (a department's own token: its own)" example:"tax-bureau"`
 		Officer      string    `json:"officer" rule:"max=100" desc:"公务人员 (the department's side: required)" example:"李四"`
@@ -129,7 +129,7 @@ type (
 		OccurredAt   time.Time `json:"occurredAt" rule:"required" example:"2026-11-20T10:00:00+08:00"`
 		DocumentNo   string    `json:"documentNo" rule:"max=100" example:"衢税检〔2026〕15号"`
 	}
-	feedbackRequest struct {
+	pointFeedbackRequest struct {
 		Title                  string   `json:"title" rule:"required,max=100" example:"多部门重复检查"`
 		Description            string   `json:"description" rule:"required" example:"本月三个部门分别上门检查同一事项"`
 		Categories             []string `json:"categories" rule:"required" example:"[\"lawful_administration\"]"`
@@ -140,25 +140,25 @@ type (
 
 // The shapes of the network's list answers.
 type (
-	workstationList struct {
+	networkWorkstationList struct {
 		Items []netsvc.WorkstationView `json:"items"`
 	}
-	pointList struct {
+	networkPointList struct {
 		Items []netsvc.PointView `json:"items"`
 	}
-	supervisorList struct {
+	networkSupervisorList struct {
 		Items []netsvc.SupervisorView `json:"items"`
 	}
-	visitList struct {
+	networkVisitList struct {
 		Items []network.Visit `json:"items"`
 	}
-	reportList struct {
+	monthlyReportList struct {
 		Items []netsvc.ReportView `json:"items"`
 	}
-	assessmentList struct {
+	networkAssessmentList struct {
 		Items []netsvc.Assessment `json:"items"`
 	}
-	entryList struct {
+	registrationEntryList struct {
 		Items []netsvc.EntryView `json:"items"`
 	}
 	entrySumList struct {
@@ -175,39 +175,39 @@ func (s *Server) networkRoutes() []route {
 		{method: "POST", pattern: n + "/workstations", action: access.ManageNetwork, handle: s.registerWorkstation,
 			doc: doc{summary: "Register a workstation (工作站)", body: workstationRequest{}, response: netsvc.WorkstationView{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/workstations", action: access.ReadNetwork, handle: s.listWorkstations,
-			doc: doc{summary: "The workstations the caller may see", response: workstationList{}}},
+			doc: doc{summary: "The workstations the caller may see", response: networkWorkstationList{}}},
 		{method: "GET", pattern: n + "/workstations/{id}", action: access.ReadNetwork, handle: s.getWorkstation,
 			doc: doc{summary: "One workstation", response: netsvc.WorkstationView{}}},
 		{method: "PATCH", pattern: n + "/workstations/{id}", action: access.ManageNetwork, handle: s.changeWorkstation,
 			doc: doc{summary: "Change a workstation's details", body: workstationChangeRequest{}, response: netsvc.WorkstationView{}}},
 		{method: "POST", pattern: n + "/workstations/{id}/retirement", action: access.ManageNetwork, handle: s.retireWorkstation,
-			doc: doc{summary: "Take a workstation out of the network", body: retireRequest{}, response: netsvc.WorkstationView{}}},
+			doc: doc{summary: "Take a workstation out of the network", body: networkRetireRequest{}, response: netsvc.WorkstationView{}}},
 		{method: "POST", pattern: n + "/workstations/{id}/seminars", action: access.RecordMeeting, handle: s.recordSeminar,
 			doc: doc{summary: "Record a workstation's seminar with its points (at least twice a year)", body: seminarRequest{}, response: netsvc.WorkstationView{}}},
 		{method: "POST", pattern: n + "/workstations/{id}/contact/disclosure", action: access.DiscloseContact, handle: s.discloseContact("workstation"),
 			doc: doc{summary: "Disclose the workstation liaison's contact, with a reason recorded in the audit trail", body: contactDisclosureRequest{}, response: netsvc.Disclosure{}}},
-		{method: "GET", pattern: n + "/workstations/{id}/reports/{rid}", action: access.ReadReports, handle: s.getReport,
+		{method: "GET", pattern: n + "/workstations/{id}/reports/{rid}", action: access.ReadReports, handle: s.getMonthlyReport,
 			doc: doc{summary: "A workstation's monthly report ({rid} is the month, 2026-11): the draft with the points' complaints, or the submission", response: netsvc.ReportView{}}},
-		{method: "POST", pattern: n + "/workstations/{id}/reports/{rid}", action: access.SubmitReport, handle: s.submitReport,
-			doc: doc{summary: "Submit a workstation's monthly report (附表一), or a zero report (零报告)", body: reportRequest{}, response: netsvc.ReportView{}}},
-		{method: "GET", pattern: n + "/workstations/{id}/reports/{rid}/xlsx", action: access.ExportNetwork, handle: s.exportReport,
+		{method: "POST", pattern: n + "/workstations/{id}/reports/{rid}", action: access.SubmitReport, handle: s.submitMonthlyReport,
+			doc: doc{summary: "Submit a workstation's monthly report (附表一), or a zero report (零报告)", body: monthlyReportRequest{}, response: netsvc.ReportView{}}},
+		{method: "GET", pattern: n + "/workstations/{id}/reports/{rid}/xlsx", action: access.ExportNetwork, handle: s.exportMonthlyReport,
 			doc: doc{summary: "The monthly report as an xlsx in the layout of 附表一"}},
 
 		{method: "POST", pattern: n + "/points", action: access.ManageNetwork, handle: s.registerPoint,
 			doc: doc{summary: "Register a monitoring point (监测点)", body: pointRequest{}, response: netsvc.PointView{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/points", action: access.ReadNetwork, handle: s.listPoints,
-			doc: doc{summary: "The points the caller may see", response: pointList{}, query: []param{{name: "workstation", kind: "string"}}}},
+			doc: doc{summary: "The points the caller may see", response: networkPointList{}, query: []param{{name: "workstation", kind: "string"}}}},
 		{method: "GET", pattern: n + "/points/{id}", action: access.ReadNetwork, handle: s.getPoint,
 			doc: doc{summary: "One monitoring point", response: netsvc.PointView{}}},
 		{method: "PATCH", pattern: n + "/points/{id}", action: access.ManageNetwork, handle: s.changePoint,
 			doc: doc{summary: "Change a point's details", body: pointChangeRequest{}, response: netsvc.PointView{}}},
 		{method: "POST", pattern: n + "/points/{id}/retirement", action: access.ManageNetwork, handle: s.retirePoint,
-			doc: doc{summary: "Take a point out of the network: no token is bound to it any more", body: retireRequest{}, response: netsvc.PointView{}}},
+			doc: doc{summary: "Take a point out of the network: no token is bound to it any more", body: networkRetireRequest{}, response: netsvc.PointView{}}},
 		{method: "POST", pattern: n + "/points/{id}/contact/disclosure", action: access.DiscloseContact, handle: s.discloseContact("point"),
 			doc: doc{summary: "Disclose the point liaison's contact, with a reason recorded in the audit trail", body: contactDisclosureRequest{}, response: netsvc.Disclosure{}}},
 
 		{method: "POST", pattern: n + "/rosters", action: access.ManageNetwork, handle: s.draftRoster,
-			doc: doc{summary: "Draft a year's roster of points (一年一调整), from the previous year's published list", body: rosterRequest{}, response: network.Roster{}, status: http.StatusCreated}},
+			doc: doc{summary: "Draft a year's roster of points (一年一调整), from the previous year's published list", body: rosterDraftRequest{}, response: network.Roster{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/rosters/{id}", action: access.ReadNetwork, handle: s.getRoster,
 			doc: doc{summary: "A year's roster ({id} is the year)", response: network.Roster{}}},
 		{method: "POST", pattern: n + "/rosters/{id}/additions", action: access.ManageNetwork, handle: s.rosterChange(true),
@@ -215,12 +215,12 @@ func (s *Server) networkRoutes() []route {
 		{method: "POST", pattern: n + "/rosters/{id}/removals", action: access.ManageNetwork, handle: s.rosterChange(false),
 			doc: doc{summary: "Take a point off a draft roster, with the reason", body: rosterChangeRequest{}, response: network.Roster{}}},
 		{method: "POST", pattern: n + "/rosters/{id}/publication", action: access.ManageNetwork, handle: s.publishRoster,
-			doc: doc{summary: "Publish the year's list: what its reports and ratings count", body: emptyRequest{}, response: network.Roster{}}},
+			doc: doc{summary: "Publish the year's list: what its reports and ratings count", body: networkEmptyRequest{}, response: network.Roster{}}},
 
 		{method: "POST", pattern: n + "/supervisors", action: access.ManageNetwork, handle: s.registerSupervisor,
 			doc: doc{summary: "Register a supervisor (行风效能监督员), bound to their token", body: supervisorRequest{}, response: netsvc.SupervisorView{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/supervisors", action: access.ReadNetwork, handle: s.listSupervisors,
-			doc: doc{summary: "The supervisors (a supervisor: themself)", response: supervisorList{}}},
+			doc: doc{summary: "The supervisors (a supervisor: themself)", response: networkSupervisorList{}}},
 		{method: "PATCH", pattern: n + "/supervisors/{id}", action: access.ManageNetwork, handle: s.changeSupervisor,
 			doc: doc{summary: "Change a supervisor's name, token or service", body: supervisorChangeRequest{}, response: netsvc.SupervisorView{}}},
 		{method: "POST", pattern: n + "/supervisors/{id}/assignment", action: access.ManageNetwork, handle: s.assignSupervisor,
@@ -229,48 +229,48 @@ func (s *Server) networkRoutes() []route {
 		{method: "POST", pattern: n + "/visits", action: access.RecordVisit, handle: s.recordVisit,
 			doc: doc{summary: "Record the month's visit (一月一走访一反馈); items with file become complaints (channel supervisor_visit)", body: visitRequest{}, response: network.Visit{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/visits", action: access.ReadNetwork, handle: s.listVisits,
-			doc: doc{summary: "Visits of a month (a supervisor: their own)", response: visitList{}, query: []param{month}}},
+			doc: doc{summary: "Visits of a month (a supervisor: their own)", response: networkVisitList{}, query: []param{month}}},
 		{method: "GET", pattern: n + "/visits/{id}", action: access.ReadNetwork, handle: s.getVisit,
 			doc: doc{summary: "One visit", response: network.Visit{}}},
 		{method: "POST", pattern: n + "/visits/{id}/items/{rid}/complaint", action: access.RecordVisit, handle: s.fileVisitItem,
-			doc: doc{summary: "File an item of a visit as a complaint (once)", body: filingRequest{}, response: network.Visit{}}},
+			doc: doc{summary: "File an item of a visit as a complaint (once)", body: networkFilingRequest{}, response: network.Visit{}}},
 		{method: "POST", pattern: n + "/meetings", action: access.RecordMeeting, handle: s.recordMeeting,
-			doc: doc{summary: "Record the center's quarterly meeting with the workstations", body: meetingRequest{}, response: network.Meetings{}, status: http.StatusCreated}},
-		{method: "GET", pattern: n + "/compliance", action: access.ReadNetwork, handle: s.compliance,
+			doc: doc{summary: "Record the center's quarterly meeting with the workstations", body: networkMeetingRequest{}, response: network.Meetings{}, status: http.StatusCreated}},
+		{method: "GET", pattern: n + "/compliance", action: access.ReadNetwork, handle: s.networkCompliance,
 			doc: doc{summary: "Points and workstations not visited in a month per supervisor; seminars and quarterly meetings held and missing", response: netsvc.Compliance{}, query: []param{month}}},
 
-		{method: "GET", pattern: n + "/reports", action: access.ReadReports, handle: s.listReports,
-			doc: doc{summary: "The month's reports of every workstation that owes one: open, submitted or overdue", response: reportList{},
+		{method: "GET", pattern: n + "/reports", action: access.ReadReports, handle: s.listMonthlyReports,
+			doc: doc{summary: "The month's reports of every workstation that owes one: open, submitted or overdue", response: monthlyReportList{},
 				query: []param{month, {name: "status", kind: "string", description: "open, submitted or overdue"}}}},
-		{method: "GET", pattern: n + "/assessment", action: access.ExportNetwork, handle: s.assessment,
-			doc: doc{summary: "Each workstation's year of reporting: late or missing months bar it from 先进 (004 §四.三)", response: assessmentList{},
+		{method: "GET", pattern: n + "/assessment", action: access.ExportNetwork, handle: s.networkAssessment,
+			doc: doc{summary: "Each workstation's year of reporting: late or missing months bar it from 先进 (004 §四.三)", response: networkAssessmentList{},
 				query: []param{{name: "year", kind: "integer"}}}},
 
 		{method: "POST", pattern: n + "/registrations", action: access.RegisterEntry, handle: s.registerEntry,
-			doc: doc{summary: "Register an inspection, fee or fine at a point (附表二): a department for its officers, a point for its premises", body: entryRequest{}, response: netsvc.EntryView{}, status: http.StatusCreated}},
+			doc: doc{summary: "Register an inspection, fee or fine at a point (附表二): a department for its officers, a point for its premises", body: registrationEntryRequest{}, response: netsvc.EntryView{}, status: http.StatusCreated}},
 		{method: "GET", pattern: n + "/registrations", action: access.ReadEntries, handle: s.listEntries,
-			doc: doc{summary: "Two-way registration records in the caller's scope", response: entryList{},
+			doc: doc{summary: "Two-way registration records in the caller's scope", response: registrationEntryList{},
 				query: []param{month, {name: "point", kind: "string"}, {name: "department", kind: "string"}, {name: "unmatched", kind: "boolean", description: "only flagged, one-sided records"}}}},
 		{method: "GET", pattern: n + "/registrations/sums", action: access.ExportNetwork, handle: s.entrySums,
 			doc: doc{summary: "The month's sums per point, department and kind (情况通报)", response: entrySumList{}, query: []param{month}}},
 		{method: "GET", pattern: n + "/registrations/xlsx", action: access.ExportNetwork, handle: s.exportEntries,
 			doc: doc{summary: "The month's records as an xlsx in the layout of 附表二", query: []param{month, {name: "point", kind: "string"}}}},
 		{method: "POST", pattern: n + "/registrations/{id}/complaint", action: access.ActOnEntry, handle: s.entryComplaint,
-			doc: doc{summary: "Turn a record the department did not register into a complaint (乱检查, 乱收费, 乱罚款)", body: emptyRequest{}, response: netsvc.EntryView{}}},
+			doc: doc{summary: "Turn a record the department did not register into a complaint (乱检查, 乱收费, 乱罚款)", body: networkEmptyRequest{}, response: netsvc.EntryView{}}},
 		{method: "POST", pattern: n + "/feedback", action: access.SendFeedback, handle: s.sendFeedback,
-			doc: doc{summary: "A point's direct feedback to the center (004 §三.三), filed as a complaint (channel monitoring_point)", body: feedbackRequest{}, response: cases.PointView{}, status: http.StatusCreated}},
+			doc: doc{summary: "A point's direct feedback to the center (004 §三.三), filed as a complaint (channel monitoring_point)", body: pointFeedbackRequest{}, response: cases.PointView{}, status: http.StatusCreated}},
 	}
 }
 
-func (c *contactRequest) contact() network.Contact {
+func (c *liaisonContactRequest) contact() network.Contact {
 	if c == nil {
 		return network.Contact{}
 	}
 	return network.Contact{Name: c.Name, Phone: c.Phone, Office: c.Office}
 }
 
-// queryMonth reads the month parameter (default: this month).
-func (s *Server) queryMonth(v string) (network.Month, error) {
+// networkMonth reads the month parameter (default: this month).
+func (s *Server) networkMonth(v string) (network.Month, error) {
 	if v == "" {
 		return network.MonthOf(s.Clock(), s.Network.Policy().Loc), nil
 	}
@@ -301,7 +301,7 @@ func (s *Server) listWorkstations(w http.ResponseWriter, r *http.Request, p acce
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, workstationList{Items: list})
+	writeJSON(w, http.StatusOK, networkWorkstationList{Items: list})
 	return nil
 }
 
@@ -334,7 +334,7 @@ func (s *Server) changeWorkstation(w http.ResponseWriter, r *http.Request, p acc
 }
 
 func (s *Server) retireWorkstation(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req retireRequest
+	var req networkRetireRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
@@ -381,13 +381,13 @@ func (s *Server) discloseContact(kind string) func(http.ResponseWriter, *http.Re
 	}
 }
 
-func (s *Server) reportPath(r *http.Request) (string, network.Month, error) {
+func (s *Server) monthlyReportPath(r *http.Request) (string, network.Month, error) {
 	m, err := network.ParseMonth("month", r.PathValue("rid"))
 	return r.PathValue("id"), m, err
 }
 
-func (s *Server) getReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	ws, m, err := s.reportPath(r)
+func (s *Server) getMonthlyReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	ws, m, err := s.monthlyReportPath(r)
 	if err != nil {
 		return err
 	}
@@ -399,13 +399,13 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, p access.Prin
 	return nil
 }
 
-func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req reportRequest
+func (s *Server) submitMonthlyReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var req monthlyReportRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	ws, m, err := s.reportPath(r)
+	ws, m, err := s.monthlyReportPath(r)
 	if err != nil {
 		return err
 	}
@@ -422,8 +422,8 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, p access.P
 	return nil
 }
 
-// writeXLSX answers a workbook as a download.
-func writeXLSX(w http.ResponseWriter, name string, data []byte) {
+// writeNetworkXLSX answers a workbook as a download.
+func writeNetworkXLSX(w http.ResponseWriter, name string, data []byte) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
@@ -431,8 +431,8 @@ func writeXLSX(w http.ResponseWriter, name string, data []byte) {
 	_, _ = w.Write(data)
 }
 
-func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	ws, m, err := s.reportPath(r)
+func (s *Server) exportMonthlyReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	ws, m, err := s.monthlyReportPath(r)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, p access.P
 	if err != nil {
 		return err
 	}
-	writeXLSX(w, netsvc.ExportName("monthly-report", ws, string(m)), data)
+	writeNetworkXLSX(w, netsvc.ExportName("monthly-report", ws, string(m)), data)
 	return nil
 }
 
@@ -469,7 +469,7 @@ func (s *Server) listPoints(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pointList{Items: list})
+	writeJSON(w, http.StatusOK, networkPointList{Items: list})
 	return nil
 }
 
@@ -502,7 +502,7 @@ func (s *Server) changePoint(w http.ResponseWriter, r *http.Request, p access.Pr
 }
 
 func (s *Server) retirePoint(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req retireRequest
+	var req networkRetireRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
@@ -515,13 +515,13 @@ func (s *Server) retirePoint(w http.ResponseWriter, r *http.Request, p access.Pr
 	return nil
 }
 
-// pathYear reads the year of a roster's path.
-func pathYear(r *http.Request) (int, error) {
+// rosterYear reads the year of a roster's path.
+func rosterYear(r *http.Request) (int, error) {
 	return network.ParseYear("year", r.PathValue("id"))
 }
 
 func (s *Server) draftRoster(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req rosterRequest
+	var req rosterDraftRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
@@ -536,7 +536,7 @@ func (s *Server) draftRoster(w http.ResponseWriter, r *http.Request, p access.Pr
 }
 
 func (s *Server) getRoster(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	year, err := pathYear(r)
+	year, err := rosterYear(r)
 	if err != nil {
 		return err
 	}
@@ -555,7 +555,7 @@ func (s *Server) rosterChange(add bool) func(http.ResponseWriter, *http.Request,
 		if err != nil {
 			return err
 		}
-		year, err := pathYear(r)
+		year, err := rosterYear(r)
 		if err != nil {
 			return err
 		}
@@ -573,12 +573,12 @@ func (s *Server) rosterChange(add bool) func(http.ResponseWriter, *http.Request,
 }
 
 func (s *Server) publishRoster(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req emptyRequest
+	var req networkEmptyRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
 	}
-	year, err := pathYear(r)
+	year, err := rosterYear(r)
 	if err != nil {
 		return err
 	}
@@ -612,7 +612,7 @@ func (s *Server) listSupervisors(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, supervisorList{Items: list})
+	writeJSON(w, http.StatusOK, networkSupervisorList{Items: list})
 	return nil
 }
 
@@ -644,7 +644,7 @@ func (s *Server) assignSupervisor(w http.ResponseWriter, r *http.Request, p acce
 	return nil
 }
 
-func (f *filingRequest) filing() *netsvc.Filing {
+func (f *networkFilingRequest) filing() *netsvc.Filing {
 	if f == nil {
 		return nil
 	}
@@ -684,7 +684,7 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, visitList{Items: list})
+	writeJSON(w, http.StatusOK, networkVisitList{Items: list})
 	return nil
 }
 
@@ -698,7 +698,7 @@ func (s *Server) getVisit(w http.ResponseWriter, r *http.Request, p access.Princ
 }
 
 func (s *Server) fileVisitItem(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req filingRequest
+	var req networkFilingRequest
 	if _, err := commandRequest(w, r, p, &req); err != nil {
 		return err
 	}
@@ -711,7 +711,7 @@ func (s *Server) fileVisitItem(w http.ResponseWriter, r *http.Request, p access.
 }
 
 func (s *Server) recordMeeting(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req meetingRequest
+	var req networkMeetingRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
@@ -724,12 +724,12 @@ func (s *Server) recordMeeting(w http.ResponseWriter, r *http.Request, p access.
 	return nil
 }
 
-func (s *Server) compliance(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+func (s *Server) networkCompliance(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, map[string]func(string, string) error{"month": plainText})
 	if err != nil {
 		return err
 	}
-	m, err := s.queryMonth(q["month"])
+	m, err := s.networkMonth(q["month"])
 	if err != nil {
 		return err
 	}
@@ -741,12 +741,12 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request, p access.Pri
 	return nil
 }
 
-func (s *Server) listReports(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+func (s *Server) listMonthlyReports(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, map[string]func(string, string) error{"month": plainText, "status": code})
 	if err != nil {
 		return err
 	}
-	m, err := s.queryMonth(q["month"])
+	m, err := s.networkMonth(q["month"])
 	if err != nil {
 		return err
 	}
@@ -759,11 +759,11 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, reportList{Items: list})
+	writeJSON(w, http.StatusOK, monthlyReportList{Items: list})
 	return nil
 }
 
-func (s *Server) assessment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+func (s *Server) networkAssessment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	q, err := queryParams(r, map[string]func(string, string) error{"year": plainText})
 	if err != nil {
 		return err
@@ -778,12 +778,12 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, assessmentList{Items: list})
+	writeJSON(w, http.StatusOK, networkAssessmentList{Items: list})
 	return nil
 }
 
 func (s *Server) registerEntry(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req entryRequest
+	var req registrationEntryRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
@@ -813,7 +813,7 @@ func (s *Server) listEntries(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, entryList{Items: list})
+	writeJSON(w, http.StatusOK, registrationEntryList{Items: list})
 	return nil
 }
 
@@ -822,7 +822,7 @@ func (s *Server) entrySums(w http.ResponseWriter, r *http.Request, p access.Prin
 	if err != nil {
 		return err
 	}
-	m, err := s.queryMonth(q["month"])
+	m, err := s.networkMonth(q["month"])
 	if err != nil {
 		return err
 	}
@@ -839,7 +839,7 @@ func (s *Server) exportEntries(w http.ResponseWriter, r *http.Request, p access.
 	if err != nil {
 		return err
 	}
-	m, err := s.queryMonth(q["month"])
+	m, err := s.networkMonth(q["month"])
 	if err != nil {
 		return err
 	}
@@ -847,12 +847,12 @@ func (s *Server) exportEntries(w http.ResponseWriter, r *http.Request, p access.
 	if err != nil {
 		return err
 	}
-	writeXLSX(w, netsvc.ExportName("registrations", string(m), q["point"]), data)
+	writeNetworkXLSX(w, netsvc.ExportName("registrations", string(m), q["point"]), data)
 	return nil
 }
 
 func (s *Server) entryComplaint(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req emptyRequest
+	var req networkEmptyRequest
 	if _, err := commandRequest(w, r, p, &req); err != nil {
 		return err
 	}
@@ -865,7 +865,7 @@ func (s *Server) entryComplaint(w http.ResponseWriter, r *http.Request, p access
 }
 
 func (s *Server) sendFeedback(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var req feedbackRequest
+	var req pointFeedbackRequest
 	meta, err := commandRequest(w, r, p, &req)
 	if err != nil {
 		return err
