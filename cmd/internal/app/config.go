@@ -8,6 +8,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
+	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/domain/deadline"
 	"github.com/watchpost/watchpost/domain/network"
 )
@@ -30,6 +31,11 @@ type Config struct {
 	// RetentionYears after closure, a case's personal data is destroyed
 	// (0: kept).
 	RetentionYears int
+	// TrendHour is the hour of the day (0-23, in TimeZone) at which the
+	// trend detectors run on the day before; PDFFont is the TrueType font
+	// of the special reports' PDFs (empty: reports.DefaultFont).
+	TrendHour int
+	PDFFont   string
 	// ShutdownGrace is how long a server that is shutting down answers
 	// /readyz 503 while still serving, before it stops accepting.
 	ShutdownGrace time.Duration
@@ -47,6 +53,7 @@ type Signals struct {
 	Escalation chan<- escalation.Stepped // each step of the escalation process
 	Retention  chan<- Swept              // each sweep of the retention rule
 	Network    chan<- netsvc.Swept       // each step of the network's overdue and flag process
+	Reports    chan<- reports.Ran        // each step of the report process: daily runs, supervision, overdue follow-ups
 }
 
 // DefaultClock is the wall clock at the precision the archive keeps.
