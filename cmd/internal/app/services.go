@@ -11,6 +11,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -28,6 +29,7 @@ type Services struct {
 	Cases      *cases.Service
 	Board      *escalation.Board
 	Network    *netsvc.Service
+	Reports    *reports.Service
 }
 
 // NewServices builds the services on the environment's connections and
@@ -62,6 +64,11 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 	s.Board = escalation.NewBoard(env.Pool, s.Calendars.Current, cfg.Clock)
 	s.Network = netsvc.New(netsvc.Deps{Run: s.Runner, Pool: env.Pool, Keys: keys, Trail: s.Trail, Cases: s.Cases,
 		KnownDepartment: s.Registry.KnownDepartment, Policy: cfg.Network.WithDefaults(cfg.TimeZone), Clock: cfg.Clock, Logger: cfg.Logger})
+	if s.Reports, err = reports.New(reports.Deps{Run: s.Runner, Pool: env.Pool, Positions: s.Positions, Cases: s.Cases, Tokens: s.Tokens,
+		Calendar: s.Calendars.Current, ActiveDepartment: s.Registry.ActiveDepartment, Taxonomy: s.Taxonomies.Current,
+		Zone: cfg.TimeZone, Font: cfg.PDFFont, Clock: cfg.Clock, Logger: cfg.Logger}, reg); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
