@@ -20,6 +20,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
+	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/cmd/internal/web"
 	"github.com/watchpost/watchpost/domain/access"
 	"github.com/watchpost/watchpost/domain/audit"
@@ -46,6 +47,7 @@ type Main struct {
 	runners    []*projections.Runner
 	escalation *escalation.Process
 	network    *netsvc.Process
+	reports    *reports.Process
 	retention  *retention
 	http       *http.Server
 	served     chan error
@@ -60,8 +62,9 @@ func NewMain(cfg Config) *Main { return &Main{cfg: cfg} }
 func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 	return projections.Set{
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{}, projections.AuditLog{},
-			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}, projections.Network{}},
-		Async: []projections.Projection{projections.DailyIntake{Loc: loc}},
+			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}, projections.Network{},
+			projections.TrendFindings{}, projections.SpecialReports{}},
+		Async: []projections.Projection{projections.DailyIntake{Loc: loc}, projections.TrendCounts{Loc: loc}},
 	}
 }
 
@@ -122,6 +125,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.network = netsvc.NewProcess(svc.Network, svc.Positions, m.cfg.Clock, logger)
 	m.network.Notify(m.cfg.Signals.Network)
 	m.network.Start(context.WithoutCancel(ctx))
+	m.reports = reports.NewProcess(svc.Reports, m.cfg.TrendHour, m.cfg.Clock, logger)
+	m.reports.Notify(m.cfg.Signals.Reports)
+	m.reports.Start(context.WithoutCancel(ctx))
 	checks := []httpapi.Check{
 		{Name: "nats", Check: func(ctx context.Context) error {
 			if m.env.NC.Status() != nats.CONNECTED {
@@ -139,7 +145,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	api := httpapi.New(httpapi.Deps{
 		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
-		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network,
+		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network, Reports: svc.Reports,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
 	})
 	pages, err := web.New(web.Deps{
@@ -189,6 +195,9 @@ func (m *Main) Close() {
 	}
 	if m.network != nil {
 		m.network.Stop()
+	}
+	if m.reports != nil {
+		m.reports.Stop()
 	}
 	if m.retention != nil {
 		m.retention.Stop()
