@@ -134,6 +134,7 @@ type command struct {
 type load struct {
 	url                  string
 	handler, dept, admin string
+	prefix               string // before every idempotency key: a new round of load uses new keys
 	mu                   sync.Mutex
 	acked                []command
 	pending              []command // sent, not acknowledged: to be sent again
@@ -157,7 +158,7 @@ func (l *load) run(ctx context.Context, workers int) {
 // lifecycle files a case and takes it to resolution, stopping at the first
 // step that is not acknowledged.
 func (l *load) lifecycle(ctx context.Context, w, i int) {
-	key := fmt.Sprintf("w%d-c%d", w, i)
+	key := fmt.Sprintf("%sw%d-c%d", l.prefix, w, i)
 	file := command{path: "/api/v1/cases", key: key + "-file", token: l.handler, want: 201, event: "ComplaintFiled",
 		body: filing("failure test " + key)}
 	id, ok := l.send(ctx, file)
