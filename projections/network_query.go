@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -303,3 +304,26 @@ func OverdueReportsOnBoard(ctx context.Context, q eventstore.Querier) ([]Escalat
 
 // KindMonthlyReport is the board's kind of an overdue monthly report.
 const KindMonthlyReport = "monthly_report"
+
+// MergeBoard puts more entries among a board's, most urgent first (highest
+// level, then the oldest deadline), at most limit of them (0: the page
+// size).
+func MergeBoard(items, more []Escalation, limit int) []Escalation {
+	if limit <= 0 || limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	out := append(append([]Escalation{}, items...), more...)
+	slices.SortStableFunc(out, func(a, b Escalation) int {
+		if a.Rank != b.Rank {
+			return b.Rank - a.Rank
+		}
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.CaseID, b.CaseID)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
