@@ -40,6 +40,14 @@ func (b *Board) Escalations(ctx context.Context, p access.Principal, f projectio
 	if err != nil {
 		return nil, err
 	}
+	// The monthly reports overdue (附表一) are the center's, at level 1.
+	if p.Center() && f.DepartmentID == "" && f.MinRank <= 1 && (f.Kind == "" || f.Kind == projections.KindMonthlyReport) {
+		reports, err := projections.OverdueReportsOnBoard(ctx, b.pool)
+		if err != nil {
+			return nil, err
+		}
+		items = projections.MergeBoard(items, reports, f.Limit)
+	}
 	lc, err := b.calendar(ctx)
 	if err != nil {
 		return nil, err
