@@ -31,7 +31,7 @@ func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request, p acces
 		}
 	}
 	switch q["kind"] {
-	case "", "response", "closure", "rectification", "supervision":
+	case "", "response", "closure", "rectification", "supervision", projections.KindMonthlyReport:
 	default:
 		return domain.Invalid("kind", "response, closure, rectification or supervision")
 	}
