@@ -17,6 +17,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
+	"github.com/watchpost/watchpost/cmd/internal/ratings"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/cmd/internal/reqlog"
@@ -42,6 +43,7 @@ type Deps struct {
 	Board      *escalation.Board
 	Network    *netsvc.Service // the monitoring network
 	Reports    *reports.Service
+	Ratings    *ratings.Service // the ratings and rankings
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
 	Taxonomies *registry.Taxonomies
