@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -189,6 +191,7 @@ func enumerations(tax complaint.Taxonomy) map[string][]string {
 	for _, r := range access.Roles() {
 		out["roles"] = append(out["roles"], string(r))
 	}
+	maps.Copy(out, ratingEnumerations())
 	return out
 }
 
@@ -210,10 +213,12 @@ func typeEnums() map[reflect.Type][]string {
 	for _, s := range ladder.Steps() {
 		ladderSteps = append(ladderSteps, string(s))
 	}
-	return map[reflect.Type][]string{
+	out := map[reflect.Type][]string{
 		reflect.TypeOf(complaint.Status("")): statuses, reflect.TypeOf(complaint.Step("")): steps,
 		reflect.TypeOf(access.Role("")): roles, reflect.TypeOf(ladder.Step("")): ladderSteps,
 	}
+	maps.Copy(out, ratingTypeEnums())
+	return out
 }
 
 // fieldRule is what a field's rule tag says: `rule:"required,max=200,enum=modes,format=date,maxItems=10,maxLength=500"`.
@@ -295,7 +300,10 @@ func (g *schemaGen) apply(schema map[string]any, r fieldRule) map[string]any {
 	return schema
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType      = reflect.TypeOf(time.Time{})
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	if t.Kind() == reflect.Pointer {
@@ -303,6 +311,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	}
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if t.Kind() == reflect.Struct && t.Implements(textMarshaler) { // exact numbers, periods: written as text
+		return map[string]any{"type": "string"}
 	}
 	if codes, ok := typeEnums()[t]; ok {
 		return map[string]any{"type": "string", "enum": codes}
