@@ -10,6 +10,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
+	"github.com/watchpost/watchpost/cmd/internal/ratings"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/eventstore"
@@ -30,6 +31,7 @@ type Services struct {
 	Board      *escalation.Board
 	Network    *netsvc.Service
 	Reports    *reports.Service
+	Ratings    *ratings.Service
 }
 
 // NewServices builds the services on the environment's connections and
@@ -69,6 +71,7 @@ func NewServices(ctx context.Context, env *Env, reg prometheus.Registerer) (*Ser
 		Zone: cfg.TimeZone, Font: cfg.PDFFont, Clock: cfg.Clock, Logger: cfg.Logger}, reg); err != nil {
 		return nil, err
 	}
+	s.Ratings = ratings.New(ratings.Deps{Run: s.Runner, Pool: env.Pool, Loc: cfg.TimeZone, Clock: cfg.Clock, ActivePoint: s.Network.ActivePoint, ReportRecords: ratings.ReportsFrom(s.Network)})
 	return s, nil
 }
 
