@@ -64,7 +64,7 @@ func Projections(loc *time.Location, policy deadline.Policy) projections.Set {
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{}, projections.TaxonomyTerms{}, projections.AuditLog{},
 			projections.Deadlines{Policy: policy, Loc: loc, Calendars: &projections.CalendarCache{}}, projections.CalendarYears{}, projections.Network{},
 			projections.TrendFindings{}, projections.SpecialReports{}},
-		Async: []projections.Projection{projections.DailyIntake{Loc: loc}, projections.TrendCounts{Loc: loc}},
+		Async: []projections.Projection{projections.DailyIntake{Loc: loc}, projections.TrendCounts{Loc: loc}, projections.Ratings{Loc: loc}},
 	}
 }
 
@@ -145,7 +145,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	api := httpapi.New(httpapi.Deps{
 		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
-		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network, Reports: svc.Reports,
+		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network, Reports: svc.Reports, Ratings: svc.Ratings,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
 	})
 	pages, err := web.New(web.Deps{
