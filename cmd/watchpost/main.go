@@ -198,6 +198,18 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		}
 		cfg.RetentionYears = n
 	}
+	// The trend detectors run daily at this hour on the day before (01:00
+	// by default, after the deadlines that end at midnight); the special
+	// reports' PDFs are drawn with this TrueType font.
+	cfg.TrendHour = 1
+	if v := os.Getenv("WATCHPOST_TREND_HOUR"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 23 {
+			return cfg, fmt.Errorf("WATCHPOST_TREND_HOUR: an hour from 0 to 23, not %q", v)
+		}
+		cfg.TrendHour = n
+	}
+	cfg.PDFFont = os.Getenv("WATCHPOST_PDF_FONT")
 	return cfg, nil
 }
 
