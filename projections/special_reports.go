@@ -126,7 +126,7 @@ func GetSpecialReport(ctx context.Context, q eventstore.Querier, id string) (rep
 		return report.State{}, eventstore.Database("projections: get special report", err)
 	}
 	if len(list) == 0 {
-		return report.State{}, domain.NotFound("id", "no report %s", id)
+		return report.State{}, domain.NotFound("id", "no special report %s", id)
 	}
 	return list[0], nil
 }

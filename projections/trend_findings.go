@@ -154,7 +154,7 @@ func ListFindings(ctx context.Context, q eventstore.Querier, f FindingFilter) (F
 	if f.Cursor != "" {
 		at, id, ok := parseFindingCursor(f.Cursor)
 		if !ok {
-			return FindingPage{}, domain.Invalid("cursor", "is not a cursor this list gave")
+			return FindingPage{}, domain.Invalid("cursor", "is not a cursor this list gave out")
 		}
 		where = append(where, "(updated_at, id) < ("+arg(at)+"::timestamptz, "+arg(id)+")")
 	}

@@ -478,9 +478,24 @@ func (s *State) in(step string, allowed Status) error {
 		return domain.NotFound("id", "no such report")
 	}
 	if s.Status != allowed {
-		return domain.StateConflict("cannot %s a report that is %s", step, s.Status)
+		return domain.StateConflict("cannot %s a report that is %s", stepTerms[step], s.Status.Term())
 	}
 	return nil
+}
+
+// stepTerms name the steps a status may refuse.
+var stepTerms = map[string]domain.Term{
+	"edit":   {Code: "edit", ZH: "修改", EN: "edit"},
+	"submit": {Code: "submit", ZH: "提交审核", EN: "submit"},
+	"review": {Code: "review", ZH: "审核", EN: "review"},
+	"issue":  {Code: "issue", ZH: "签发", EN: "issue"},
+}
+
+// Term names the status in Chinese and English.
+func (s Status) Term() domain.Term {
+	zh := map[Status]string{StatusDraft: "草稿", StatusInReview: "审核中", StatusApproved: "已审核", StatusIssued: "已签发",
+		StatusInstructed: "已批示", StatusClosed: "已办结"}[s]
+	return domain.Term{Code: string(s), ZH: zh, EN: strings.ReplaceAll(string(s), "_", " ")}
 }
 
 func validContent(c Content) (Content, error) {

@@ -145,7 +145,7 @@ func trendLimit(q url.Values) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > projections.MaxPageSize {
-		return 0, badParam("limit", "limit: a number from 1 to %d", projections.MaxPageSize)
+		return 0, badParam("limit", "limit: a whole number from 1 to %d", projections.MaxPageSize)
 	}
 	return n, nil
 }
