@@ -387,7 +387,7 @@ func TestRoleMatrix(t *testing.T) {
 	id := w.file(t, "矩阵测试")
 	for key, allowed := range matrix {
 		method, pattern, _ := strings.Cut(key, " ")
-		path := strings.NewReplacer("{id}", id, "{rid}", "ext-1", "{kind}", "issueTypes", "{code}", "0000-0000-0000-0000").Replace(pattern)
+		path := strings.NewReplacer("{id}", id, "{rid}", "ext-1", "{kind}", "issueTypes", "{code}", "0000-0000-0000-0000", "{iid}", "i1").Replace(pattern)
 		if strings.HasPrefix(pattern, "/api/v1/departments/{id}") || strings.HasPrefix(pattern, "/api/v1/tokens/{id}") {
 			path = strings.Replace(pattern, "{id}", "no-such-thing", 1)
 		}
