@@ -203,7 +203,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/tokens", action: access.ManageTokens, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
 		{method: "DELETE", pattern: "/api/v1/tokens/{id}", action: access.ManageTokens, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
-	return append(append(append(routes, s.stepRoutes()...), s.networkRoutes()...), s.reportRoutes()...)
+	return append(append(append(append(routes, s.stepRoutes()...), s.networkRoutes()...), s.reportRoutes()...), s.ratingRoutes()...)
 }
 
 // Handler is the whole HTTP surface.
