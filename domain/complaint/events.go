@@ -58,6 +58,7 @@ type ComplaintFiled struct {
 	TrackingHash           string      `json:"trackingHash,omitempty"` // digest of the complainant's tracking code
 	MonitoringPointID      string      `json:"monitoringPointId,omitempty"`
 	RespondentDepartmentID string      `json:"respondentDepartmentId,omitempty"`
+	VisitID                string      `json:"visitId,omitempty"` // the supervisor's visit it was collected on
 	Categories             []string    `json:"categories"`
 	IssueTypes             []string    `json:"issueTypes"`
 	Title                  string      `json:"title"`
