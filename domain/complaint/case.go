@@ -132,6 +132,7 @@ type Case struct {
 	TrackingHash           string   `json:"trackingHash,omitempty"`
 	MonitoringPointID      string   `json:"monitoringPointId,omitempty"`
 	RespondentDepartmentID string   `json:"respondentDepartmentId,omitempty"`
+	VisitID                string   `json:"visitId,omitempty"` // the supervisor's visit it was collected on (the center's)
 	Categories             []string `json:"categories"`
 	IssueTypes             []string `json:"issueTypes"`
 	Title                  string   `json:"title"`
