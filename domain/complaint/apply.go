@@ -33,6 +33,7 @@ func (c *Case) Apply(e Event) error {
 		c.TrackingHash = e.TrackingHash
 		c.MonitoringPointID = e.MonitoringPointID
 		c.RespondentDepartmentID = e.RespondentDepartmentID
+		c.VisitID = e.VisitID
 		c.Categories = slices.Clone(e.Categories)
 		c.IssueTypes = slices.Clone(e.IssueTypes)
 		c.Title = e.Title
