@@ -29,6 +29,7 @@ type FileComplaint struct {
 	Complainant            Complainant `json:"complainant"`
 	MonitoringPointID      string      `json:"monitoringPointId,omitempty"`
 	RespondentDepartmentID string      `json:"respondentDepartmentId,omitempty"`
+	VisitID                string      `json:"visitId,omitempty"` // the supervisor's visit it was collected on
 	Categories             []string    `json:"categories"`
 	IssueTypes             []string    `json:"issueTypes"`
 	Title                  string      `json:"title"`
@@ -69,6 +70,9 @@ func (c *Case) file(cmd FileComplaint, env Env) ([]Event, error) {
 		return nil, err
 	}
 	if e.RespondentDepartmentID, err = identifier("respondentDepartmentId", cmd.RespondentDepartmentID, false); err != nil {
+		return nil, err
+	}
+	if e.VisitID, err = identifier("visitId", cmd.VisitID, false); err != nil {
 		return nil, err
 	}
 	if e.Categories, err = codes("categories", cmd.Categories, tax.Categories, true); err != nil {
