@@ -25,7 +25,7 @@ func sampleEvents() []Event {
 			CaseID: caseID, Channel: f.Channel, ReceivedAt: t0.Add(-48 * time.Hour), Complainant: f.Complainant,
 			MonitoringPointID: f.MonitoringPointID, RespondentDepartmentID: f.RespondentDepartmentID,
 			Categories: f.Categories, IssueTypes: f.IssueTypes, Title: f.Title, Description: leaky, At: at,
-			SealedComplainant: "v1:sealed", TrackingHash: "digest",
+			SealedComplainant: "v1:sealed", TrackingHash: "digest", VisitID: "visit-1",
 		},
 		CaseAccepted{Mode: ModeSupervised, Note: leaky, At: at},
 		CaseNotAccepted{Reason: leaky, At: at},
