@@ -51,6 +51,7 @@ type CenterView struct {
 	TrackingCode           string                     `json:"trackingCode,omitempty"`
 	MonitoringPointID      string                     `json:"monitoringPointId,omitempty"`
 	RespondentDepartmentID string                     `json:"respondentDepartmentId,omitempty"`
+	VisitID                string                     `json:"visitId,omitempty"` // the supervisor's visit it was collected on
 	Categories             []string                   `json:"categories"`
 	IssueTypes             []string                   `json:"issueTypes"`
 	Title                  string                     `json:"title"`
@@ -217,7 +218,7 @@ func centerView(c complaint.Case, who Complainant, ex Extras) CenterView {
 	return CenterView{
 		ID: c.ID, Version: c.Version, Status: c.Status, Channel: c.Channel, ReceivedAt: c.ReceivedAt, FiledAt: c.FiledAt,
 		Complainant: who, PersonalDataRemoved: c.PersonalDataRemoved,
-		MonitoringPointID: c.MonitoringPointID, RespondentDepartmentID: c.RespondentDepartmentID,
+		MonitoringPointID: c.MonitoringPointID, RespondentDepartmentID: c.RespondentDepartmentID, VisitID: c.VisitID,
 		Categories: c.Categories, IssueTypes: c.IssueTypes, Title: c.Title, Description: c.Description,
 		Mode: c.Mode, HandledBy: c.HandledBy, AcceptedAt: c.AcceptedAt, NotAcceptedReason: c.NotAcceptedReason,
 		DepartmentID: c.DepartmentID, ReferredAt: c.ReferredAt, Referrals: c.Referrals, AcknowledgedAt: c.AcknowledgedAt,
