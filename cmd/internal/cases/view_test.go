@@ -172,7 +172,7 @@ func TestViewsAreAllowLists(t *testing.T) {
 		want    []string
 	}{
 		{"center", false, view(center), list(flags, shared, handling,
-			[]string{"MonitoringPointID", "NotAcceptedReason", "ReplyMethod"})},
+			[]string{"MonitoringPointID", "NotAcceptedReason", "ReplyMethod", "VisitID"})},
 		{"department without consent", false, view(dept), list(flags, shared, handling)},
 		{"department with consent", true, view(dept), list(flags, shared, handling, []string{"MonitoringPointID"})},
 		{"point", false, view(point), list(flags, shared,
