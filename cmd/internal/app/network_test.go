@@ -186,7 +186,8 @@ func TestNetworkEndToEnd(t *testing.T) {
 		t.Fatalf("visit: %v", visit)
 	}
 	filed := n.handler.as(t).do("GET", "/api/v1/cases/"+caseID, nil, http.StatusOK)
-	if filed["channel"] != "supervisor_visit" || filed["monitoringPointId"] != "mp-a1" || filed["respondentDepartmentId"] != "city-construction" {
+	if filed["channel"] != "supervisor_visit" || filed["monitoringPointId"] != "mp-a1" || filed["respondentDepartmentId"] != "city-construction" ||
+		filed["visitId"] != visit["id"] {
 		t.Fatalf("the visit's complaint: %v", filed)
 	}
 	// The supervisor may not visit what they do not look after.

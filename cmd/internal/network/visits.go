@@ -185,7 +185,7 @@ func (s *Service) fileItem(ctx context.Context, p access.Principal, visitID, ite
 	intake := access.Principal{TokenID: p.TokenID, Role: access.RoleHandler, Name: p.Name}
 	meta := eventstore.Metadata{Actor: p.TokenID, ActorRole: string(p.Role), CommandID: "visit-item-" + visitID + "-" + itemID, CausationID: "visit:" + visitID}
 	view, err := s.d.Cases.File(ctx, intake, meta, complaint.FileComplaint{
-		Channel: "supervisor_visit", ReceivedAt: v.VisitedAt, Complainant: complainant, MonitoringPointID: reporter,
+		Channel: "supervisor_visit", ReceivedAt: v.VisitedAt, Complainant: complainant, MonitoringPointID: reporter, VisitID: visitID,
 		RespondentDepartmentID: respondent, Categories: f.Categories, IssueTypes: f.IssueTypes, Title: title, Description: it.Text,
 	})
 	if err != nil {
