@@ -73,8 +73,8 @@ func (p Policy) Validate() error {
 	switch {
 	case p.ReportDueDay < 1 || p.ReportDueDay > 28:
 		return fmt.Errorf("network: the report due day must be from 1 to 28, not %d", p.ReportDueDay)
-	case p.PairTolerance < 0 || p.PairTolerance > 30*24*time.Hour:
-		return fmt.Errorf("network: the pairing tolerance must be from 0 to 30 days, not %s", p.PairTolerance)
+	case p.PairTolerance < time.Minute || p.PairTolerance > 30*24*time.Hour:
+		return fmt.Errorf("network: the pairing tolerance must be from a minute to 30 days, not %s", p.PairTolerance)
 	case p.FlagAfterDays < 1 || p.FlagAfterDays > 365:
 		return fmt.Errorf("network: entries are flagged after 1 to 365 days, not %d", p.FlagAfterDays)
 	case p.Loc == nil:
