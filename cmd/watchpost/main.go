@@ -27,6 +27,7 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/domain/deadline"
+	"github.com/watchpost/watchpost/domain/network"
 )
 
 func main() {
@@ -186,6 +187,33 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		cfg.Policy.Hours = h
 	}
 	if err := cfg.Policy.Validate(); err != nil {
+		return cfg, err
+	}
+	cfg.Network = network.DefaultPolicy()
+	cfg.Network.Loc = loc
+	for _, v := range []struct {
+		env string
+		to  *int
+	}{
+		{"WATCHPOST_REPORT_DUE_DAY", &cfg.Network.ReportDueDay},
+		{"WATCHPOST_REGISTRATION_FLAG_DAYS", &cfg.Network.FlagAfterDays},
+	} {
+		if s := os.Getenv(v.env); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return cfg, fmt.Errorf("%s: a number of days, not %q", v.env, s)
+			}
+			*v.to = n
+		}
+	}
+	if s := os.Getenv("WATCHPOST_PAIR_TOLERANCE"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return cfg, fmt.Errorf("WATCHPOST_PAIR_TOLERANCE: a duration like 12h, not %q", s)
+		}
+		cfg.Network.PairTolerance = d
+	}
+	if err := cfg.Network.Validate(); err != nil {
 		return cfg, err
 	}
 	cfg.MasterKey = os.Getenv("WATCHPOST_MASTER_KEY")
