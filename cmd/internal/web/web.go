@@ -23,6 +23,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
+	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/eventstore"
 )
@@ -31,6 +32,7 @@ import (
 type Deps struct {
 	Cases      *cases.Service
 	Board      *escalation.Board
+	Network    *netsvc.Service // the monitoring network
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
 	Taxonomies *registry.Taxonomies
