@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
@@ -133,6 +133,7 @@ type page struct {
 	*fpdf.Fpdf
 	cat *locale.Catalog
 	l   labels
+	tr  func(string) string // UTF-8 to the built-in font's Windows-1252
 }
 
 const (
@@ -152,34 +153,32 @@ func drawReport(v ReportView, font []byte, l labels, cat *locale.Catalog) ([]byt
 	f.SetModificationDate(v.UpdatedAt)
 	f.SetMargins(20, 20, 20)
 	f.SetAutoPageBreak(true, 20)
+	pg := page{Fpdf: f, cat: cat, l: l, tr: f.UnicodeTranslatorFromDescriptor("")}
 	f.SetFooterFunc(func() {
 		f.SetY(-14)
-		f.SetFont(pdfFont, "", 9)
 		f.SetTextColor(110, 110, 110)
-		f.CellFormat(0, 6, fmt.Sprintf("第 %d 页", f.PageNo()), "", 0, "C", false, 0, "")
+		pg.line([]rune(fmt.Sprintf("第 %d 页", f.PageNo())), 9, 6, "C")
 	})
-	pg := page{Fpdf: f, cat: cat, l: l}
 	f.AddPage()
 
 	// The head of a 专报: its name in red over a red rule, the title.
-	f.SetFont(pdfFont, "", 26)
 	f.SetTextColor(190, 20, 20)
-	f.CellFormat(0, 14, "专  报", "", 1, "C", false, 0, "")
-	f.SetFont(pdfFont, "", 10)
+	pg.write("专  报", 26, 14, "C")
 	issued := ""
 	if v.IssuedAt != nil {
 		issued = cat.Date(locale.ZH, *v.IssuedAt)
 	}
-	f.CellFormat(pdfWidth/2, 6, "编号："+v.ID, "", 0, "L", false, 0, "")
-	f.CellFormat(pdfWidth/2, 6, "签发："+issued, "", 1, "R", false, 0, "")
+	y := f.GetY()
+	pg.write("编号："+v.ID, 10, 6, "L")
+	f.SetY(y)
+	pg.write("签发："+issued, 10, 6, "R")
 	f.SetDrawColor(190, 20, 20)
 	f.SetLineWidth(0.8)
-	y := f.GetY() + 1
+	y = f.GetY() + 1
 	f.Line(20, y, 20+pdfWidth, y)
 	f.SetY(y + 5)
 	f.SetTextColor(0, 0, 0)
-	f.SetFont(pdfFont, "", 17)
-	f.MultiCell(0, 9, v.Title, "", "C", false)
+	pg.write(v.Title, 17, 9, "C")
 	f.Ln(2)
 	var to []string
 	for _, r := range v.Recipients {
@@ -223,7 +222,8 @@ func drawReport(v ReportView, font []byte, l labels, cat *locale.Catalog) ([]byt
 				if fu.SupervisorID != "" {
 					who = "效能监督员"
 				}
-				line := fmt.Sprintf("跟踪落实：%s，%d 个工作日内（%s 前）反馈。", who, fu.Workdays, cat.Date(locale.ZH, fu.DueAt))
+				// The due date is the end of its last working day.
+				line := fmt.Sprintf("跟踪落实：%s，%d 个工作日内（%s 前）反馈。", who, fu.Workdays, cat.Date(locale.ZH, fu.DueAt.Add(-time.Nanosecond)))
 				if in.Reported != nil {
 					line += "已反馈：" + in.Reported.Summary
 				}
@@ -247,29 +247,23 @@ func nameOr(name, id string) string {
 
 func (p page) section(title string) {
 	p.Ln(3)
-	p.SetFont(pdfFont, "", 13)
 	p.SetTextColor(0, 0, 0)
-	p.CellFormat(0, 8, title, "", 1, "L", false, 0, "")
+	p.write(title, 13, 8, "L")
 }
 
 func (p page) paragraph(text string) {
-	p.SetFont(pdfFont, "", 11)
 	p.SetTextColor(0, 0, 0)
-	for _, line := range strings.Split(text, "\n") {
-		p.MultiCell(0, 6.5, line, "", "L", false)
-	}
+	p.write(text, 11, 6.5, "L")
 }
 
 func (p page) findingBlock(n int, f FindingView) {
 	kind := p.cat.Label(locale.ZH, "trend_kind", string(f.Kind))
 	method := p.cat.Label(locale.ZH, "trend_method", string(f.Signal.Method))
-	p.SetFont(pdfFont, "", 11)
-	p.MultiCell(0, 6.5, fmt.Sprintf("%d. %s：%s", n, kind, p.l.cellName(f.Cell)), "", "L", false)
-	p.SetFont(pdfFont, "", 10)
+	p.write(fmt.Sprintf("%d. %s：%s", n, kind, p.l.cellName(f.Cell)), 11, 6.5, "L")
 	p.SetTextColor(60, 60, 60)
 	stat := fmt.Sprintf("方法：%s；时段：%s 至 %s；%s", method, dateZH(f.From), dateZH(f.To), measure(f.Signal))
-	p.MultiCell(0, 5.5, stat, "", "L", false)
-	p.MultiCell(0, 5.5, fmt.Sprintf("涉及案件 %d 件；状态：%s", f.CaseCount, p.cat.Label(locale.ZH, "trend_status", string(f.Status))), "", "L", false)
+	p.write(stat, 10, 5.5, "L")
+	p.write(fmt.Sprintf("涉及案件 %d 件；状态：%s", f.CaseCount, p.cat.Label(locale.ZH, "trend_status", string(f.Status))), 10, 5.5, "L")
 	p.SetTextColor(0, 0, 0)
 }
 
@@ -312,10 +306,9 @@ func (p page) chart(c Chart) {
 	p.SetLineWidth(0.2)
 	p.Line(x0, y0+h, x0+w, y0+h)
 	p.Line(x0, y0, x0, y0+h)
-	p.SetFont(pdfFont, "", 7)
 	p.SetTextColor(90, 90, 90)
-	p.Text(x0-6, y0+2, fmt.Sprintf("%.0f", top))
-	p.Text(x0-4, y0+h, "0")
+	p.textAt(x0-6, y0+2, fmt.Sprintf("%.0f", top), 7)
+	p.textAt(x0-4, y0+h, "0", 7)
 	for i, pt := range c.Points {
 		x := x0 + float64(i)*step
 		if pt.Finding {
@@ -339,42 +332,34 @@ func (p page) chart(c Chart) {
 		}
 	}
 	first, last := c.Points[0].Day, c.Points[len(c.Points)-1].Day
-	p.Text(x0, y0+h+4, dateZH(first))
-	p.Text(x0+w-22, y0+h+4, dateZH(last))
+	p.textAt(x0, y0+h+4, dateZH(first), 7)
+	p.textAt(x0+w-22, y0+h+4, dateZH(last), 7)
 	p.SetY(y0 + h + 6)
-	p.SetFont(pdfFont, "", 8)
-	p.CellFormat(0, 5, "柱：每日案件数（红色为发现日）；实线：基线；虚线：发现阈值", "", 1, "L", false, 0, "")
+	p.write("柱：每日案件数（红色为发现日）；实线：基线；虚线：发现阈值", 8, 5, "L")
 	p.SetTextColor(0, 0, 0)
 }
 
 func (p page) cases(lines []CaseLine) {
-	p.SetFont(pdfFont, "", 9)
 	widths := []float64{62, 52, 28, 28}
 	head := []string{"标题", "被投诉部门", "受理日期", "状态"}
 	p.SetFillColor(235, 235, 235)
-	for i, h := range head {
-		p.CellFormat(widths[i], 6, h, "1", 0, "L", true, 0, "")
+	p.SetDrawColor(120, 120, 120)
+	p.SetLineWidth(0.2)
+	row := func(cells []string, fill bool) {
+		if p.GetY()+6 > pageBottom {
+			p.AddPage()
+		}
+		for j, text := range cells {
+			p.cell(widths[j], 6, text, 9, fill)
+		}
+		p.Ln(6)
 	}
-	p.Ln(-1)
+	row(head, true)
 	for i, c := range lines {
 		if i == pdfCases {
-			p.CellFormat(0, 6, fmt.Sprintf("另有 %d 件，见系统。", len(lines)-pdfCases), "", 1, "L", false, 0, "")
+			p.write(fmt.Sprintf("另有 %d 件，见系统。", len(lines)-pdfCases), 9, 6, "L")
 			break
 		}
-		cells := []string{clip(c.Title, 28), clip(or(p.l.departments, c.DepartmentID), 22),
-			p.cat.Date(locale.ZH, c.ReceivedAt), p.cat.Label(locale.ZH, "status", c.Status)}
-		for j, text := range cells {
-			p.CellFormat(widths[j], 6, text, "1", 0, "L", false, 0, "")
-		}
-		p.Ln(-1)
+		row([]string{c.Title, or(p.l.departments, c.DepartmentID), p.cat.Date(locale.ZH, c.ReceivedAt), p.cat.Label(locale.ZH, "status", c.Status)}, false)
 	}
-}
-
-// clip shortens a text to n characters.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
