@@ -3,6 +3,7 @@ package ratings
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/watchpost/watchpost/domain"
@@ -66,7 +67,7 @@ func (s *Service) Rate(ctx context.Context, p access.Principal, meta eventstore.
 	if err != nil {
 		return Rated{}, err
 	}
-	ref := cmd.DealingRef
+	ref := strings.TrimSpace(cmd.DealingRef)
 	if ref == "" {
 		return Rated{}, domain.Invalid("dealingRef", "is required")
 	}
