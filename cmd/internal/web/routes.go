@@ -45,6 +45,13 @@ func (s *Server) routes() []route {
 		{pattern: "GET /timeliness", handle: s.timelinessPage},
 		{pattern: "GET /dashboard", handle: s.dashboard},
 
+		{pattern: "GET /network", handle: s.networkPage},
+		{pattern: "POST /network/visits", handle: s.recordVisit},
+		{pattern: "POST /network/reports", handle: s.submitNetworkReport},
+		{pattern: "GET /network/exports/{form}", handle: s.networkExport},
+		{pattern: "GET /network/registrations", handle: s.registrationsPage},
+		{pattern: "POST /network/registrations", handle: s.registerNetworkEntry},
+
 		{pattern: "GET /admin/departments", handle: s.departmentsPage},
 		{pattern: "POST /admin/departments", handle: s.registerDepartment},
 		{pattern: "POST /admin/departments/{id}/deactivation", handle: s.deactivateDepartment},
