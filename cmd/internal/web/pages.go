@@ -211,6 +211,8 @@ func navigation(p access.Principal, path string) []navLink {
 	add("/board", "督办看板", may(access.ReadBoard) && p.Role != access.RoleDepartment)
 	add("/timeliness", "办理时效", may(access.ReadBoard))
 	add("/dashboard", "领导驾驶舱", may(access.ReadBoard) && p.Role != access.RoleDepartment)
+	add("/network", "监测网络", may(access.ReadNetwork))
+	add("/network/registrations", "入点登记", may(access.RegisterEntry))
 	add("/admin/departments", "部门", may(access.ManageDepartments))
 	add("/admin/tokens", "令牌", may(access.ManageTokens))
 	add("/admin/calendar", "工作日历", may(access.ManageCalendar))
