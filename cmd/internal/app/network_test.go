@@ -103,7 +103,7 @@ func rowWith(rows [][]string, col int, v string) []string {
 type networkWorld struct {
 	*world
 	pointA1, pointA2, wsA, wsB, sup client
-	supID                          string
+	supID                           string
 }
 
 func newNetwork(t *testing.T, w *world) *networkWorld {
@@ -346,4 +346,3 @@ func TestNetworkEndToEnd(t *testing.T) {
 		t.Fatalf("entries: %d %v", rows2, err)
 	}
 }
-
