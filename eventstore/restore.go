@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -70,9 +71,22 @@ func Restore(ctx context.Context, pool *pgxpool.Pool, log *Log, progress func(do
 	}
 	start := time.Now()
 	for after < uint64(archived) {
-		events, err := ReadArchive(ctx, pool, after, uint64(archived), restoreBatch)
+		// The stored bytes, as verify reads them: never upcast.
+		rows, err := readChain(ctx, pool, after, restoreBatch)
 		if err != nil {
 			return rep, err
+		}
+		var events []Event
+		for _, r := range rows {
+			if r.Seq > uint64(archived) {
+				break
+			}
+			ev := r.Event
+			ev.OccurredAt, ev.RecordedAt = ev.OccurredAt.UTC(), ev.RecordedAt.UTC()
+			if err := json.Unmarshal(r.meta, &ev.Meta); err != nil {
+				return rep, fmt.Errorf("eventstore: restore: archived event %d: metadata: %w", r.Seq, err)
+			}
+			events = append(events, ev)
 		}
 		if len(events) == 0 {
 			return rep, fmt.Errorf("eventstore: restore: the archive position is %d but the archive ends at %d", archived, after)
