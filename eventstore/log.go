@@ -277,8 +277,11 @@ func (l *Log) Load(ctx context.Context, aggType, id string) (History, error) {
 			if err != nil {
 				return History{}, err
 			}
-			h.Events = append(h.Events, ev)
 			h.LastSeq = ev.Seq
+			if ev, err = Upcast(ev); err != nil {
+				return History{}, err
+			}
+			h.Events = append(h.Events, ev)
 		}
 		if len(msgs) < batch {
 			return h, nil
