@@ -65,5 +65,5 @@ func scanEvents(rows pgx.Rows) ([]Event, error) {
 	if err := rows.Err(); err != nil {
 		return nil, Database("eventstore: read archive", err)
 	}
-	return out, nil
+	return out, upcastAll(out) // at the current schema versions (upcast.go)
 }
