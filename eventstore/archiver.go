@@ -485,6 +485,9 @@ func (a *Archiver) write(ctx context.Context, batch []archived, cur cursor) erro
 			b.ID, b.Meta.CommandID, string(b.Data), string(b.meta), archiveTime(b.OccurredAt), archiveTime(b.RecordedAt),
 			append([]byte{}, b.prevHash...), b.hash}
 	}
+	if err := upcastAll(events); err != nil { // the projections read the current versions
+		return fmt.Errorf("%w: %w", ErrArchiveStopped, err)
+	}
 	first := batch[0].Seq
 	last := batch[len(batch)-1]
 	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
