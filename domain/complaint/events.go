@@ -41,6 +41,12 @@ const (
 // SchemaVersion is the version of the payload shapes in this file.
 const SchemaVersion = 1
 
+// Upcasters bring stored payloads of older schema versions up to the
+// current ones, where events are read (eventstore.Upcasters, registered by
+// the application): Upcasters[eventType][v] turns version v into v+1, and
+// only adds. Empty while every case event is at version 1.
+var Upcasters = map[string]map[int]func(data []byte) ([]byte, error){}
+
 // Event is one fact in a case's history.
 type Event interface {
 	EventType() string
