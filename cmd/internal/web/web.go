@@ -24,6 +24,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
+	"github.com/watchpost/watchpost/cmd/internal/ratings"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
 	"github.com/watchpost/watchpost/eventstore"
 )
@@ -33,6 +34,7 @@ type Deps struct {
 	Cases      *cases.Service
 	Board      *escalation.Board
 	Network    *netsvc.Service // the monitoring network
+	Ratings    *ratings.Service // the ratings and rankings
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
 	Taxonomies *registry.Taxonomies
