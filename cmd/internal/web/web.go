@@ -33,7 +33,7 @@ import (
 type Deps struct {
 	Cases      *cases.Service
 	Board      *escalation.Board
-	Network    *netsvc.Service // the monitoring network
+	Network    *netsvc.Service  // the monitoring network
 	Ratings    *ratings.Service // the ratings and rankings
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
