@@ -122,6 +122,15 @@ func (p *Process) reports(ctx context.Context, policy network.Policy, now time.T
 	}
 	last := policy.LastDueMonth(now)
 	oldest := network.MonthOf(now.AddDate(0, -monthsBack, 0), policy.Loc)
+	// The reports submitted or found overdue already, read at once.
+	known, err := projections.ListReports(ctx, p.svc.d.Pool, "", "", "")
+	if err != nil {
+		return 0, err
+	}
+	settled := make(map[string]bool, len(known))
+	for _, r := range known {
+		settled[r.ID] = r.Status != ""
+	}
 	raised := 0
 	for _, w := range all {
 		m := max(network.MonthOf(w.RegisteredAt, policy.Loc), oldest)
@@ -130,11 +139,7 @@ func (p *Process) reports(ctx context.Context, policy network.Policy, now time.T
 				continue
 			}
 			id := network.ReportID(w.ID, m)
-			r, err := projections.GetReport(ctx, p.svc.d.Pool, id)
-			if err != nil {
-				return raised, err
-			}
-			if r.Status != "" {
+			if settled[id] {
 				continue
 			}
 			due := policy.ReportDue(m)
