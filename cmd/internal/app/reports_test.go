@@ -485,3 +485,86 @@ func TestReportLeaks(t *testing.T) {
 		}
 	}
 }
+
+// TestReportDailyRunOnce: the daily run, at its hour, on the day before,
+// is made once by two replicas whose processes run it together, and not
+// again by a replica started after it; the burst of the day before is one
+// finding.
+func TestReportDailyRunOnce(t *testing.T) {
+	t.Parallel()
+	// Just before the hour (01:00) on Wednesday 25 November: yesterday's
+	// run is not due yet.
+	start0 := cstTime("2026-11-25 00:59:00")
+	if s := os.Getenv(testenv.StartEnv); s != "" {
+		t.Skip("the test picks its own day")
+	}
+	clock := testenv.ClockAt(start0)
+	db, nats := testenv.Postgres(t), testenv.ListeningNATS(t).URL()
+	ran := make(chan reports.Ran, 1024)
+	config := func() app.Config {
+		cfg := testConfig(t, db, nats, clock.Now)
+		cfg.TrendHour, cfg.Signals.Reports = 1, ran
+		return cfg
+	}
+	w := worldOf(t, start(t, config()))
+	start(t, config())
+	rw := &reportWorld{world: w, ran: ran}
+	// The burst was received yesterday, the first complaint forty days
+	// before.
+	yesterday := start0.AddDate(0, 0, -1).Add(10 * time.Hour)
+	w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{
+		"channel": "letter", "complainant": map[string]any{"name": "李四"}, "respondentDepartmentId": "tax-bureau",
+		"categories": []string{"integrity"}, "issueTypes": []string{"graft"}, "title": "办税窗口吃拿卡要", "description": "来信反映",
+		"receivedAt": yesterday.AddDate(0, 0, -40).Format(time.RFC3339),
+	}, http.StatusCreated)
+	for i := range 6 {
+		w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{
+			"channel": "hotline", "respondentDepartmentId": "city-construction", "complainant": map[string]any{"name": "王五"},
+			"categories": []string{"efficiency"}, "issueTypes": []string{"slow_action"}, "title": fmt.Sprintf("施工许可审批超期（%d）", i+1),
+			"description": "材料齐全", "receivedAt": yesterday.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
+		}, http.StatusCreated)
+	}
+	// The hour comes: both processes run yesterday's detectors; one of
+	// them records the run, the other finds it recorded.
+	moved := time.Now()
+	clock.Set(cstTime("2026-11-25 01:00:05"))
+	runs := 0
+	rw.waitRan(t, "the daily run", moved, func(r reports.Ran) bool {
+		for _, d := range r.Daily {
+			if d.Day.String() == "2026-11-24" {
+				runs++
+				if len(d.Detected) != 1 {
+					t.Errorf("the daily run opened %v", d.Detected)
+				}
+			}
+		}
+		return runs > 0
+	})
+	// A replica started now finds the run recorded; every process takes a
+	// few more steps.
+	start(t, config())
+	after := time.Now()
+	for range 6 {
+		rw.waitRan(t, "a later step", after, func(r reports.Ran) bool {
+			for _, d := range r.Daily {
+				if d.Day.String() == "2026-11-24" {
+					runs++
+				}
+			}
+			return true
+		})
+	}
+	if runs != 1 {
+		t.Fatalf("the daily run of 24 November was made %d times", runs)
+	}
+	if n := eventsOf(t, w.m, "trend_run", "daily-2026-11-24", "TrendRunCompleted"); n != 1 {
+		t.Fatalf("%d records of the daily run", n)
+	}
+	list := w.supervisor.as(t).do("GET", "/api/v1/trend-findings", nil, http.StatusOK)["items"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["lastRaised"] != "2026-11-24" {
+		t.Fatalf("findings: %v", list)
+	}
+	if n := eventsOf(t, w.m, "finding", list[0].(map[string]any)["id"].(string), "TrendDetected"); n != 1 {
+		t.Fatalf("%d TrendDetected", n)
+	}
+}
