@@ -52,6 +52,11 @@ func (s *Server) routes() []route {
 		{pattern: "GET /network/registrations", handle: s.registrationsPage},
 		{pattern: "POST /network/registrations", handle: s.registerNetworkEntry},
 
+		{pattern: "GET /ratings", handle: s.ratingsPage},
+		{pattern: "POST /ratings", handle: s.rateDealing},
+		{pattern: "GET /ratings/print", handle: s.ratingsPrint},
+		{pattern: "GET /ratings/exports/{form}", handle: s.ratingsExport},
+
 		{pattern: "GET /admin/departments", handle: s.departmentsPage},
 		{pattern: "POST /admin/departments", handle: s.registerDepartment},
 		{pattern: "POST /admin/departments/{id}/deactivation", handle: s.deactivateDepartment},
