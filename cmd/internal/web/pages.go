@@ -213,6 +213,7 @@ func navigation(p access.Principal, path string) []navLink {
 	add("/dashboard", "领导驾驶舱", may(access.ReadBoard) && p.Role != access.RoleDepartment)
 	add("/network", "监测网络", may(access.ReadNetwork))
 	add("/network/registrations", "入点登记", may(access.RegisterEntry))
+	add("/ratings", "测评", may(access.RateDealing) || may(access.ReadRankings))
 	add("/admin/departments", "部门", may(access.ManageDepartments))
 	add("/admin/tokens", "令牌", may(access.ManageTokens))
 	add("/admin/calendar", "工作日历", may(access.ManageCalendar))
