@@ -378,7 +378,7 @@ type SheetFilter struct {
 // RatingSheets lists sheets, in the order they were given.
 func RatingSheets(ctx context.Context, q eventstore.Querier, f SheetFilter) ([]RatingSheet, error) {
 	if f.Limit <= 0 {
-		f.Limit = 10000
+		f.Limit = 100000
 	}
 	rows, err := q.Query(ctx, `SELECT source_id, method, coalesce(point_id, ''), target, coalesce(dealing_ref, ''), coalesce(dealing, ''),
 			coalesce(kind, ''), coalesce(to_char(dealt_on, 'YYYY-MM-DD'), ''), period, grades, comment, coalesce(findings, ''), at, counted,
