@@ -221,7 +221,9 @@ func (s *Service) RankingWorkbook(ctx context.Context, p access.Principal, perio
 // SheetsWorkbook is the 测评表 (附表三) of a period as xlsx: a row per sheet
 // with the grade of each aspect, the overall grade and the comment. The
 // center's copy names the point, the day and the dealing; a point's copy
-// holds its own sheets; a department's copy holds the sheets of its own
+// holds its own sheets (both say whether each is counted: a sheet that
+// reached the log after its period was closed is not); a department's copy
+// holds the counted sheets of its own
 // units without the point, the day or the dealing, ordered by unit, method
 // and text rather than as they were given.
 //
@@ -293,6 +295,9 @@ func (s *Service) SheetsWorkbook(ctx context.Context, p access.Principal, period
 		header = append(header, a.Label())
 	}
 	header = append(header, "意见和建议")
+	if !anonymous {
+		header = append(header, "计入得分")
+	}
 	note := "无记名测评：优90 良75 一般60 较差45 差30"
 	name, err := x.sheet("测评表", "衢州市级单位服务质量测评表（"+per.Label()+"）", note, header)
 	if err != nil {
@@ -311,6 +316,13 @@ func (s *Service) SheetsWorkbook(ctx context.Context, p access.Principal, period
 			comment = strings.TrimSpace(r.Findings + " " + comment)
 		}
 		row = append(row, comment)
+		if !anonymous {
+			counted := "是"
+			if !r.Counted {
+				counted = "否（测评期结账后送达）"
+			}
+			row = append(row, counted)
+		}
 		if err := x.row(name, i, row); err != nil {
 			return Export{}, err
 		}
