@@ -13,7 +13,9 @@ import (
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/domain/rating"
+	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/eventstore/testenv"
 	"github.com/watchpost/watchpost/projections"
 	"github.com/xuri/excelize/v2"
@@ -435,6 +437,30 @@ func TestRatingsEndToEnd(t *testing.T) {
 	w.supervisor.as(t).do("POST", "/api/v1/ratings/inspections", map[string]any{"departmentId": "anjian", "inspectedOn": "2026-11-29",
 		"mode": "overt", "findings": "x", "grades": sheet("bad")}, http.StatusConflict)
 	rate(t, w.pointA, "gongan", "A-1201", "2026-12-01", "bad", "", http.StatusCreated)
+	// A sheet for November that reaches the log after the closing (as one
+	// racing it would) is kept, marked as not counted, and moves nothing.
+	ctx := context.Background()
+	raced := rating.DealingRated{RatingID: "r-raced", PointID: "mp-a", DealingRef: "raced", Dealing: "迟到的测评", Kind: rating.DealingService,
+		Target:  rating.Target{DepartmentID: "gongan", Units: []rating.UnitRef{{ID: "gongan", Kind: rating.UnitDepartment}}},
+		DealtOn: "2026-11-29", Month: rating.Month(2026, 11), Sheet: rating.Sheet{rating.AspectOverall: rating.Bad}, At: w.m.Now()}
+	pending, err := command.Encode([]rating.Event{raced}, rating.EventSchemaVersion, w.m.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.m.Env().Log.Execute(ctx, eventstore.Command{AggregateType: rating.AggregateRating, AggregateID: "r-raced",
+		Meta: eventstore.Metadata{Actor: "test", CommandID: "raced-1"}, Decide: func(eventstore.History) ([]eventstore.Pending, error) { return pending, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := projections.WaitRatings(wctx, w.m.Env().Pool, res.LastSeq, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	late := w.handler.as(t).do("GET", "/api/v1/ratings?period=2026-11&point=mp-a&method=instant", nil, http.StatusOK)
+	if s := fmt.Sprint(late["items"]); !strings.Contains(s, "迟到的测评") || strings.Count(s, "counted:false") != 1 {
+		t.Fatalf("the late sheet: %v", late["items"])
+	}
 	schemes := w.admin.as(t).do("GET", "/api/v1/ratings/schemes", nil, http.StatusOK)
 	var next map[string]any
 	for _, s := range schemes["inForce"].([]any) {
@@ -478,7 +504,8 @@ func TestRatingsEndToEnd(t *testing.T) {
 	}
 	// The 测评表 (附表三): the center's copy names the points.
 	sheets := cells(t, rtDownload(t, w.handler, "/api/v1/ratings/sheets.xlsx?period=2026-11&department=gongan"))["测评表"]
-	if len(sheets) != 3+6 || sheets[2][4] != "监测点" || rowOf(sheets, 4, "mp-b") == nil {
+	if len(sheets) != 3+7 || sheets[2][4] != "监测点" || rowOf(sheets, 4, "mp-b") == nil ||
+		!strings.HasPrefix(rowOf(sheets, 6, "办理A-1105")[15], "是") || !strings.HasPrefix(rowOf(sheets, 6, "迟到的测评")[15], "否") {
 		t.Fatalf("the center's 测评表: %v", sheets)
 	}
 
@@ -489,7 +516,6 @@ func TestRatingsEndToEnd(t *testing.T) {
 	}
 
 	// The read models equal a rebuild.
-	ctx := context.Background()
 	rep, err := projections.Rebuild(ctx, w.m.Env().Pool, testProjections(), projections.RebuildOptions{})
 	if err != nil || rep.Differences() != 0 {
 		t.Fatalf("rebuild: %+v %v", rep, err)
