@@ -23,11 +23,12 @@ const (
 	RoleLeader     Role = "leader"     // city leadership
 	RolePoint      Role = "point"      // a monitoring point's liaison, scoped to it
 	RoleAdmin      Role = "admin"
+	RoleOpen311    Role = "open311" // a city app or portal filing through Open311 GeoReport v2 (its api_key)
 )
 
 // Roles lists every role.
 func Roles() []Role {
-	return []Role{RoleHandler, RoleDepartment, RoleSupervisor, RoleLeader, RolePoint, RoleAdmin}
+	return []Role{RoleHandler, RoleDepartment, RoleSupervisor, RoleLeader, RolePoint, RoleAdmin, RoleOpen311}
 }
 
 // ParseRole accepts a role name.
@@ -102,7 +103,7 @@ const (
 )
 
 var (
-	everyone = Roles()
+	everyone = slices.DeleteFunc(Roles(), func(r Role) bool { return r == RoleOpen311 }) // people; an Open311 key files and nothing else
 	admin    = []Role{RoleAdmin}
 )
 
