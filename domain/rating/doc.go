@@ -3,8 +3,22 @@
 // the schemes that weigh the methods (as versioned data), the score of a
 // rated unit for a period with a drill-down that adds up to it, the ranking
 // within a category and its consequences, the year-end 满意不满意 selection
-// and the periods with their closing rule. It holds no state and does no
-// I/O; the events, projections, pages and exports are built on it elsewhere.
+// and the periods with their closing rule. It does no I/O.
+//
+// # Events and aggregates
+//
+// Beside the arithmetic are the ratings as events (events.go) and the
+// aggregates that decide them: a dealing's rating, whose id follows from
+// the point and the dealing's reference so that a dealing is rated once
+// (sheets.go); a point's monthly summary of a unit; an inspection with its
+// daily-check items and a survey's results (inspections.go); a central
+// assessment session, whose ballots count once it is closed (session.go);
+// the scheme book (book.go); and a period, whose closing fixes in its event
+// the schemes used, every unit's input and every unit's result
+// (standing.go), so that a closed period's scores and ranking never move.
+// The rectification items a score deducts are read from the cases' own
+// events (casework.go). The projections, the service, the API, the pages
+// and the exports are built on them elsewhere.
 //
 // # Arithmetic
 //
@@ -41,4 +55,13 @@
 //   - Closed periods: a rating whose dealing falls in a closed period is
 //     refused (a state conflict naming the period), never moved to another
 //     period, because a score speaks of the service given in its period.
+//     A sheet that reaches the log after the position its period's closing
+//     read the inputs at (one that raced the closing) is kept and listed,
+//     and counted nowhere.
+//   - A quarter or a year is closed from its months as they were closed
+//     (their inputs pooled), under the schemes in force when it is closed,
+//     with the categories on the register then.
+//   - Central assessment ballots are credited to the unit the session
+//     names; other sheets to the department and to the office or window
+//     they name as well.
 package rating
