@@ -109,7 +109,7 @@ var (
 
 // tables are the tables of who may take which action: the cases' below,
 // and one per capability beside it (each in its own file).
-var tables = []map[Action][]Role{caseActions, networkActions, reportActions, ratingActions}
+var tables = []map[Action][]Role{caseActions, networkActions, reportActions, ratingActions, operationsActions}
 
 // caseActions says who may take each action on cases and the reference data.
 var caseActions = map[Action][]Role{
