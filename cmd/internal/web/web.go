@@ -26,6 +26,7 @@ import (
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/ratings"
 	"github.com/watchpost/watchpost/cmd/internal/registry"
+	"github.com/watchpost/watchpost/cmd/internal/reports"
 	"github.com/watchpost/watchpost/eventstore"
 )
 
@@ -35,6 +36,7 @@ type Deps struct {
 	Board      *escalation.Board
 	Network    *netsvc.Service  // the monitoring network
 	Ratings    *ratings.Service // the ratings and rankings
+	Reports    *reports.Service // the trend findings and the special reports
 	Registry   *registry.Service
 	Calendars  *registry.Calendars
 	Taxonomies *registry.Taxonomies
