@@ -57,6 +57,16 @@ func (s *Server) routes() []route {
 		{pattern: "GET /ratings/print", handle: s.ratingsPrint},
 		{pattern: "GET /ratings/exports/{form}", handle: s.ratingsExport},
 
+		{pattern: "GET /findings", handle: s.findingsPage},
+		{pattern: "POST /findings/runs", handle: s.runDetection},
+		{pattern: "GET /findings/{id}", handle: s.findingPage},
+		{pattern: "POST /findings/{id}/dismissal", handle: s.dismissFinding},
+		{pattern: "GET /reports", handle: s.reportsList},
+		{pattern: "POST /reports", handle: s.draftReport},
+		{pattern: "GET /reports/{id}", handle: s.reportPage},
+		{pattern: "GET /reports/{id}/pdf", handle: s.reportPDF},
+		{pattern: "POST /reports/{id}/{step}", handle: s.reportStep},
+
 		{pattern: "GET /admin/departments", handle: s.departmentsPage},
 		{pattern: "POST /admin/departments", handle: s.registerDepartment},
 		{pattern: "POST /admin/departments/{id}/deactivation", handle: s.deactivateDepartment},
