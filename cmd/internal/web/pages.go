@@ -214,6 +214,8 @@ func navigation(p access.Principal, path string) []navLink {
 	add("/network", "监测网络", may(access.ReadNetwork))
 	add("/network/registrations", "入点登记", may(access.RegisterEntry))
 	add("/ratings", "测评", may(access.RateDealing) || may(access.ReadRankings))
+	add("/findings", "趋势发现", may(access.ReadTrendFindings))
+	add("/reports", "专报", may(access.ReadSpecialReports))
 	add("/admin/departments", "部门", may(access.ManageDepartments))
 	add("/admin/tokens", "令牌", may(access.ManageTokens))
 	add("/admin/calendar", "工作日历", may(access.ManageCalendar))
