@@ -150,7 +150,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	})
 	pages, err := web.New(web.Deps{
 		Cases: svc.Cases, Board: svc.Board, Network: svc.Network, Ratings: svc.Ratings, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
-		Accounts: svc.Accounts, Tokens: svc.Tokens, Positions: svc.Positions, Pool: m.env.Pool, Catalog: catalog,
+		Reports: svc.Reports, Accounts: svc.Accounts, Tokens: svc.Tokens, Positions: svc.Positions, Pool: m.env.Pool, Catalog: catalog,
 		Logger: logger, Clock: m.cfg.Clock,
 	})
 	if err != nil {
