@@ -370,6 +370,16 @@ func TestReportBurstToSupervision(t *testing.T) {
 		t.Fatalf("closed: %v", closed["status"])
 	}
 
+	// The metrics: open findings by kind, reports by state, the runs'
+	// duration.
+	_, _, metrics := rw.anon.as(t).get("/metrics")
+	for _, want := range []string{`watchpost_trend_findings_open{kind="tendency"} 1`, `watchpost_special_reports{state="closed"} 1`,
+		`watchpost_special_reports{state="draft"} 0`, `watchpost_trend_run_duration_seconds_count{trigger="on_demand"}`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	// Every read model equals a replay of the archive.
 	rep, err := projections.Rebuild(context.Background(), rw.m.Env().Pool, testProjections(), projections.RebuildOptions{})
 	if err != nil || rep.Differences() != 0 {
