@@ -574,7 +574,65 @@ func TestReportDailyRunOnce(t *testing.T) {
 	if len(list) != 1 || list[0].(map[string]any)["lastRaised"] != "2026-11-24" {
 		t.Fatalf("findings: %v", list)
 	}
-	if n := eventsOf(t, w.m, "finding", list[0].(map[string]any)["id"].(string), "TrendDetected"); n != 1 {
+	fid := list[0].(map[string]any)["id"].(string)
+	if n := eventsOf(t, w.m, "finding", fid, "TrendDetected"); n != 1 {
 		t.Fatalf("%d TrendDetected", n)
+	}
+
+	// Nine days later (the replicas were down meanwhile), the missed daily
+	// runs are made; more than seven days without a raise, the finding is
+	// no longer supported and ends, once.
+	moved = time.Now()
+	clock.Set(cstTime("2026-12-04 01:00:05"))
+	rw.waitRan(t, "the finding ended", moved, func(r reports.Ran) bool {
+		for _, d := range r.Daily {
+			if slices.Contains(d.Ended, fid) {
+				return true
+			}
+		}
+		return false
+	})
+	after = time.Now()
+	for range 3 {
+		rw.waitRan(t, "a later step", after, func(r reports.Ran) bool { return true })
+	}
+	if n := eventsOf(t, w.m, "finding", fid, "TrendEnded"); n != 1 {
+		t.Fatalf("%d TrendEnded", n)
+	}
+	if f := w.supervisor.as(t).do("GET", "/api/v1/trend-findings/"+fid, nil, http.StatusOK); f["status"] != "ended" {
+		t.Fatalf("the finding after nine quiet days: %v", f["status"])
+	}
+	if n := eventsOf(t, w.m, "trend_run", "daily-2026-12-03", "TrendRunCompleted"); n != 1 {
+		t.Fatalf("%d records of the run of 3 December", n)
+	}
+}
+
+// TestReportWidespread: the same issue type against four departments on
+// one day, one case each, is one widespread (普遍性) finding on the issue
+// type citywide; no department's cell alone is anything.
+func TestReportWidespread(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for _, d := range []string{"market-regulation", "natural-resources"} {
+		w.admin.do("POST", "/api/v1/departments", map[string]any{"id": d, "name": d, "category": "enforcement"}, http.StatusCreated)
+	}
+	now := w.m.Now()
+	w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{"channel": "letter", "complainant": map[string]any{"name": "李四"},
+		"respondentDepartmentId": "tax-bureau", "categories": []string{"integrity"}, "issueTypes": []string{"graft"},
+		"title": "来信", "description": "来信反映", "receivedAt": now.AddDate(0, 0, -40).Format(time.RFC3339)}, http.StatusCreated)
+	for _, d := range []string{"city-construction", "tax-bureau", "market-regulation", "natural-resources"} {
+		w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{"channel": "hotline", "complainant": map[string]any{"name": "王五"},
+			"respondentDepartmentId": d, "categories": []string{"lawful_administration"}, "issueTypes": []string{"arbitrary_inspection"},
+			"title": "重复检查", "description": "一月内三次入企检查", "receivedAt": now.Add(-time.Hour).Format(time.RFC3339)}, http.StatusCreated)
+	}
+	run := w.supervisor.as(t).do("POST", "/api/v1/trend-runs", map[string]any{}, http.StatusOK)
+	if n := len(run["detected"].([]any)); n != 1 {
+		t.Fatalf("the run opened %d findings: %v", n, run)
+	}
+	f := w.supervisor.as(t).do("GET", "/api/v1/trend-findings/"+run["detected"].([]any)[0].(string), nil, http.StatusOK)
+	sig := f["signal"].(map[string]any)
+	if f["kind"] != "widespread" || f["cell"].(map[string]any)["dimension"] != "issue" || sig["method"] != "spread" ||
+		sig["sources"] != "departments" || sig["observed"] != float64(4) || f["caseCount"] != float64(4) {
+		t.Fatalf("the finding: %v", f)
 	}
 }
