@@ -24,9 +24,9 @@ import (
 // facts make: department × issue type, department × category, issue type
 // × district, issue type × monitoring-point kind, and each issue type
 // citywide. Its department is the one named at filing, else the one it was
-// last referred to; its district is its monitoring point's, else its
-// department's, as the register and the network stood when the case got
-// its point or department.
+// last referred to; its district is its monitoring point's (or the point's
+// workstation's), else its department's, as the register and the network
+// stood when the case got its point or department.
 type TrendCounts struct {
 	Loc *time.Location
 }
@@ -62,7 +62,7 @@ func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 			if e.Type == complaint.TypeComplaintFiled || e.Type == complaint.TypeCaseReferred {
 				caseIDs, relevant = append(caseIDs, e.AggregateID), true
 			}
-		case department.AggregateType, network.AggregatePoint:
+		case department.AggregateType, network.AggregatePoint, network.AggregateWorkstation:
 			relevant = true
 		}
 	}
@@ -108,9 +108,21 @@ func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 			k := placeKey{"point", e.AggregateID}
 			switch p := ne.(type) {
 			case network.PointRegistered:
-				places[k], changedPlaces[k] = trendPlace{district: p.District, pointType: string(p.Kind)}, true
+				places[k], changedPlaces[k] = pointPlace(places, p.PointDetails), true
 			case network.PointChanged:
-				places[k], changedPlaces[k] = trendPlace{district: p.District, pointType: string(p.Kind)}, true
+				places[k], changedPlaces[k] = pointPlace(places, p.PointDetails), true
+			}
+		case network.AggregateWorkstation:
+			ne, err := network.Decode(e.Type, e.Data)
+			if err != nil {
+				return fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+			k := placeKey{"workstation", e.AggregateID}
+			switch w := ne.(type) {
+			case network.WorkstationRegistered:
+				places[k], changedPlaces[k] = trendPlace{district: w.District}, true
+			case network.WorkstationChanged:
+				places[k], changedPlaces[k] = trendPlace{district: w.District}, true
 			}
 		}
 	}
@@ -161,6 +173,16 @@ func (t TrendCounts) applyCase(e eventstore.Event, cases map[string]*trendCase, 
 	}
 	changed[c.id] = true
 	return nil
+}
+
+// pointPlace is what the counts keep of a point: its kind, and its
+// district, or else its workstation's as the network stands now.
+func pointPlace(places map[placeKey]trendPlace, d network.PointDetails) trendPlace {
+	district := d.District
+	if district == "" {
+		district = places[placeKey{"workstation", d.WorkstationID}].district
+	}
+	return trendPlace{district: district, pointType: string(d.Kind)}
 }
 
 // cells lists the cells a case is counted in, on its day.

@@ -3,9 +3,10 @@
 -- departments behind each cell and day, for the trend detectors.
 
 -- What the counts know of the register and the network: a department's
--- district; a monitoring point's kind and district.
+-- district; a monitoring point's kind and district (or its workstation's);
+-- a workstation's district.
 CREATE TABLE proj.trend_places (
-    kind       text NOT NULL, -- 'department' or 'point'
+    kind       text NOT NULL, -- 'department', 'point' or 'workstation'
     id         text NOT NULL,
     district   text NOT NULL,
     point_type text NOT NULL,
