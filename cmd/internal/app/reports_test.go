@@ -636,3 +636,47 @@ func TestReportWidespread(t *testing.T) {
 		t.Fatalf("the finding: %v", f)
 	}
 }
+
+// TestReportCountsFromTheNetwork: a complaint from a monitoring point is
+// counted under the point's kind and, the point naming no district, its
+// workstation's district; the counts equal a rebuild.
+func TestReportCountsFromTheNetwork(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.admin.do("POST", "/api/v1/network/workstations", map[string]any{"id": "ws-kc", "name": "柯城区工作站", "hostUnit": "柯城区投诉中心",
+		"district": "柯城区", "contact": map[string]any{"name": "联络员", "phone": "13500001111"}}, http.StatusCreated)
+	w.admin.do("POST", "/api/v1/network/points", map[string]any{"id": "mp-kc-01", "name": "柯城某机械厂", "kind": "enterprise", "workstationId": "ws-kc"}, http.StatusCreated)
+	w.handler.as(t).do("POST", "/api/v1/cases", map[string]any{"channel": "monitoring_point", "monitoringPointId": "mp-kc-01",
+		"complainant": map[string]any{"name": "王五"}, "respondentDepartmentId": "city-construction", "categories": []string{"efficiency"},
+		"issueTypes": []string{"slow_action"}, "title": "审批超期", "description": "二十个工作日未批复"}, http.StatusCreated)
+	// A run waits for the counts to hold everything archived.
+	w.supervisor.as(t).do("POST", "/api/v1/trend-runs", map[string]any{}, http.StatusOK)
+	rows, err := w.m.Env().Pool.Query(context.Background(), `SELECT dimension || '/' || a || '/' || b || ' ' || cases || ' ' || array_to_string(points, ',')
+		|| ' ' || array_to_string(districts, ',') || ' ' || array_to_string(departments, ',') FROM proj.trend_counts ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	rows.Close()
+	want := []string{
+		"department_category/city-construction/efficiency 1 mp-kc-01 柯城区 city-construction",
+		"department_issue/city-construction/slow_action 1 mp-kc-01 柯城区 city-construction",
+		"issue/slow_action/ 1 mp-kc-01 柯城区 city-construction",
+		"issue_district/slow_action/柯城区 1 mp-kc-01 柯城区 city-construction",
+		"issue_point_type/slow_action/enterprise 1 mp-kc-01 柯城区 city-construction",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the counts:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	rep, err := projections.Rebuild(context.Background(), w.m.Env().Pool, testProjections(), projections.RebuildOptions{})
+	if err != nil || rep.Differences() != 0 {
+		t.Fatalf("rebuild: %+v %v", rep, err)
+	}
+}
