@@ -39,7 +39,7 @@ func TestReportPages(t *testing.T) {
 			"respondentDepartmentId": "city-construction", "categories": []string{"efficiency"}, "issueTypes": []string{"slow_action"},
 			"title": fmt.Sprintf("施工许可审批超期（%d）", i+1), "description": "材料齐全，二十个工作日未批复",
 			"complainant": map[string]any{"name": secrets[0], "phone": secrets[1], "idNumber": secrets[2], "address": secrets[3], "contact": secrets[4]},
-			"receivedAt":  now.Add(-time.Duration(i+1) * time.Minute).Format(time.RFC3339)}, http.StatusCreated)["id"].(string)
+			"receivedAt":  now.Add(-time.Duration(i+1) * time.Second).Format(time.RFC3339)}, http.StatusCreated)["id"].(string)
 		s.api(t, handler, "POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusOK)
 	}
 	leaderTok, leader, err := auth.NewTokens(s.m.Env().Pool, s.m.Now).Create(context.Background(), auth.Spec{Role: auth.RoleLeader, Name: "王市长"})
@@ -173,7 +173,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 		id := s.api(t, handler, "POST", "/api/v1/cases", map[string]any{"channel": "hotline", "respondentDepartmentId": "city-construction",
 			"categories": []string{"efficiency"}, "issueTypes": []string{"slow_action"}, "title": fmt.Sprintf("施工许可审批超期（%d）", i+1),
 			"description": "材料齐全", "complainant": map[string]any{"name": "王五"},
-			"receivedAt": now.Add(-time.Duration(i+1) * time.Minute).Format(time.RFC3339)}, http.StatusCreated)["id"].(string)
+			"receivedAt": now.Add(-time.Duration(i+1) * time.Second).Format(time.RFC3339)}, http.StatusCreated)["id"].(string)
 		s.api(t, handler, "POST", "/api/v1/cases/"+id+"/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusOK)
 	}
 	supTok := s.token(t, auth.Spec{Role: auth.RoleSupervisor, Name: "张监督员"})
