@@ -15,6 +15,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/cases"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	"github.com/watchpost/watchpost/cmd/internal/feeds"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
 	"github.com/watchpost/watchpost/cmd/internal/ratings"
@@ -51,6 +52,7 @@ type Deps struct {
 	Accounts   *auth.Accounts
 	Tokens     *auth.Tokens // who is calling
 	Catalog    *locale.Catalog
+	Feeds      *feeds.Service // Open311 and the deadline feeds
 	Checks     []Check
 	Gatherer   prometheus.Gatherer
 	Logger     *slog.Logger
