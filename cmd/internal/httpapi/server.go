@@ -205,7 +205,7 @@ func (s *Server) allRoutes() []route {
 		{method: "GET", pattern: "/api/v1/tokens", action: access.ManageTokens, handle: s.listTokens, doc: doc{summary: "Every token, without secrets", response: tokenList{}}},
 		{method: "DELETE", pattern: "/api/v1/tokens/{id}", action: access.ManageTokens, handle: s.revokeToken, doc: doc{summary: "Revoke a token", status: http.StatusNoContent}},
 	}
-	return append(append(append(append(routes, s.stepRoutes()...), s.networkRoutes()...), s.reportRoutes()...), s.ratingRoutes()...)
+	return append(append(append(append(append(routes, s.stepRoutes()...), s.networkRoutes()...), s.reportRoutes()...), s.ratingRoutes()...), s.operationsRoutes()...)
 }
 
 // Handler is the whole HTTP surface.
@@ -306,6 +306,9 @@ func (s *Server) lang(r *http.Request) locale.Lang {
 
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	h := r.Header.Get("Authorization")
+	if key := open311Key(r); h == "" && key != "" {
+		return s.Tokens.Authenticate(r.Context(), key) // an Open311 client's api_key
+	}
 	const prefix = "Bearer "
 	if len(h) <= len(prefix) || !equalFold(h[:len(prefix)], prefix) {
 		return access.Principal{}, auth.ErrUnauthenticated
