@@ -134,5 +134,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
+	if s.writeOpen311Error(w, r, status, d.Message) { // the GeoReport shape on /open311/
+		return
+	}
 	writeJSON(w, status, errorBody{Error: d})
 }
