@@ -149,5 +149,7 @@ func (s *Server) openAPIDocument(w http.ResponseWriter, r *http.Request) {
 			tax = current
 		}
 	}
-	writeJSON(w, http.StatusOK, s.openAPI(tax))
+	d := s.openAPI(tax)
+	documentOpen311(d)
+	writeJSON(w, http.StatusOK, d)
 }
