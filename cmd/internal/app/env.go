@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
+	"github.com/watchpost/watchpost/cmd/internal/feeds"
 	"github.com/watchpost/watchpost/cmd/internal/privacy"
 	"github.com/watchpost/watchpost/cmd/internal/web"
 	"github.com/watchpost/watchpost/eventstore"
@@ -70,7 +71,7 @@ func OpenDatabase(ctx context.Context, cfg Config) (*Env, error) {
 		e.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations(), privacy.Migrations(), web.Migrations())
+	applied, err := eventstore.Migrate(ctx, e.Pool, eventstore.ArchiveMigrations(), projections.Migrations(), auth.Migrations(), privacy.Migrations(), web.Migrations(), feeds.Migrations())
 	if err != nil {
 		e.Close()
 		return nil, err
