@@ -17,6 +17,7 @@ import (
 	"github.com/watchpost/watchpost/cmd/internal/auditlog"
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	"github.com/watchpost/watchpost/cmd/internal/feeds"
 	"github.com/watchpost/watchpost/cmd/internal/httpapi"
 	"github.com/watchpost/watchpost/cmd/internal/locale"
 	netsvc "github.com/watchpost/watchpost/cmd/internal/network"
@@ -147,6 +148,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Cases: svc.Cases, Board: svc.Board, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
 		Trail: svc.Trail, Accounts: svc.Accounts, Tokens: svc.Tokens, Catalog: catalog, Network: svc.Network, Reports: svc.Reports, Ratings: svc.Ratings,
 		Checks: checks, Gatherer: m.registry, Logger: logger, Clock: m.cfg.Clock,
+		Feeds: feeds.New(feeds.Deps{Pool: m.env.Pool, Cases: svc.Cases, Taxonomies: svc.Taxonomies, Trail: svc.Trail, Clock: m.cfg.Clock, Zone: m.cfg.TimeZone}),
 	})
 	pages, err := web.New(web.Deps{
 		Cases: svc.Cases, Board: svc.Board, Network: svc.Network, Ratings: svc.Ratings, Registry: svc.Registry, Calendars: svc.Calendars, Taxonomies: svc.Taxonomies,
@@ -163,7 +165,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.URL = "http://" + ln.Addr().String()
 	m.http = &http.Server{
-		Handler:           m.drain.gate(web.Mount(api.Handler(), pages.Handler())),
+		Handler:           m.drain.gate(httpapi.WithOpenInterfaces(api.Handler(), web.Mount(api.Handler(), pages.Handler()))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
