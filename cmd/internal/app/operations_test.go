@@ -215,6 +215,24 @@ func TestOpen311(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound || open311Errors(t, raw, http.StatusNotFound) != "没有该 service_request_id 对应的诉求" {
 		t.Errorf("an unknown request: %d %s", res.StatusCode, raw)
 	}
+	// An app's server following its users' requests with its key is not
+	// limited like an address without one.
+	for i := range 35 {
+		if res, raw := sendRaw(t, "GET", base+"/requests/"+code+".json?api_key="+url.QueryEscape(key), nil, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("keyed lookup %d: %d %s", i+1, res.StatusCode, raw)
+		}
+	}
+	limited := false
+	for range 35 {
+		if res, raw := sendRaw(t, "GET", base+"/requests/"+code+".json", nil, nil); res.StatusCode == http.StatusTooManyRequests {
+			open311Errors(t, raw, http.StatusTooManyRequests)
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("35 lookups without a key in a row were not limited")
+	}
 	// The discovery document names the endpoint.
 	res, raw = sendRaw(t, "GET", w.m.URL+"/open311/discovery.json", nil, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(raw), `"url":"`+base+`"`) {

@@ -228,8 +228,13 @@ func (s *Server) open311Submit(w http.ResponseWriter, r *http.Request, p access.
 const maxOpen311IDs = 50
 
 // open311Allowed spends n of the client's lookups (shared with the public
-// tracking page) and answers 429 when they are spent.
+// tracking page) and answers 429 when they are spent. A request with an
+// Open311 key (an app's or portal's server following its users' requests)
+// is not limited.
 func (s *Server) open311Allowed(w http.ResponseWriter, r *http.Request, n int) bool {
+	if s.open311Keyed(r) {
+		return true
+	}
 	for range n {
 		if ok, wait := s.publicLimit.allow(clientAddr(r), s.Clock()); !ok {
 			seconds := int(math.Ceil(wait.Seconds()))
@@ -240,6 +245,20 @@ func (s *Server) open311Allowed(w http.ResponseWriter, r *http.Request, n int) b
 		}
 	}
 	return true
+}
+
+// open311Keyed reports whether a request carries a valid Open311 key, as
+// api_key or a bearer token.
+func (s *Server) open311Keyed(r *http.Request) bool {
+	k := r.URL.Query().Get("api_key")
+	if h := r.Header.Get("Authorization"); k == "" && len(h) > len("Bearer ") && equalFold(h[:len("Bearer ")], "Bearer ") {
+		k = h[len("Bearer "):]
+	}
+	if k == "" {
+		return false
+	}
+	p, err := s.Tokens.Authenticate(r.Context(), k)
+	return err == nil && p.Role == access.RoleOpen311
 }
 
 // open311List: GET /open311/v2/requests.json.
