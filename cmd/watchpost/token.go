@@ -20,7 +20,7 @@ const tokenUsage = `usage:
   watchpost token revoke ID
   watchpost token rotate-admin     replace the development admin token kept in the data directory
 
-roles: handler, department, supervisor, leader, point, admin
+roles: handler, department, supervisor, leader, point, admin, open311 (an app's Open311 key)
 create prints the token alone on standard output: keep it, it is not shown again.
 `
 
