@@ -109,7 +109,9 @@ const MaxOpen311Description = 4000
 // 404).
 type UnknownServiceError struct{ Code string }
 
-func (e *UnknownServiceError) Error() string { return fmt.Sprintf("feeds: unknown service_code %q", e.Code) }
+func (e *UnknownServiceError) Error() string {
+	return fmt.Sprintf("feeds: unknown service_code %q", e.Code)
+}
 
 // Submitted is a filed request: its service_request_id (the tracking code)
 // and the case. Stored means the log holds it but the read models did not
