@@ -39,6 +39,12 @@ func setupPeople(t *testing.T, s *service) *load {
 		map[string]any{"id": "failure-dept", "name": "failure dept", "category": "management"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The registration may answer 202 (stored, not yet in the register the
+	// token's check reads): wait until the register shows it.
+	waitUntil(t, "the department in the register", 30*time.Second, func() bool {
+		status, _, _ := call(context.Background(), "GET", s.url+"/api/v1/departments/failure-dept", l.admin, "", nil, nil)
+		return status == http.StatusOK
+	})
 	l.dept = s.token("--role", "department", "--department", "failure-dept")
 	return l
 }

@@ -213,3 +213,15 @@ func waitTCP(t *testing.T, port int, within time.Duration) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// waitUntil polls cond until it holds, failing the test after within.
+func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
