@@ -35,8 +35,9 @@ type Result struct {
 	LastSeq   uint64  // the aggregate's last stream sequence after the command
 }
 
-// Execute loads the aggregate, decides, and appends with the expected
-// sequence; when another writer got there first it loads and decides again.
+// Execute loads the aggregate (or takes the history it remembers from the
+// last command on it), decides, and appends with the expected sequence;
+// when another writer got there first it loads and decides again.
 // A command whose id is already in the aggregate's history is not applied
 // again: its earlier events are returned.
 func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
@@ -53,9 +54,14 @@ func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
 			case <-time.After(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))):
 			}
 		}
-		h, err := l.Load(ctx, cmd.AggregateType, cmd.AggregateID)
-		if err != nil {
-			return Result{}, err
+		key := historyKey(cmd.AggregateType, cmd.AggregateID)
+		h, known := l.recent.get(key)
+		if !known || attempt > 0 {
+			var err error
+			if h, err = l.Load(ctx, cmd.AggregateType, cmd.AggregateID); err != nil {
+				return Result{}, err
+			}
+			l.recent.put(key, h)
 		}
 		if prior := eventsOfCommand(h, cmd.Meta.CommandID); len(prior) > 0 {
 			return duplicateResult(prior, cmd.Meta, h.LastSeq)
@@ -69,15 +75,19 @@ func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
 		}
 		events, duplicate, err := l.Append(ctx, cmd.AggregateType, cmd.AggregateID, h.LastSeq, len(h.Events), cmd.Meta, pending)
 		if errors.Is(err, ErrConflict) {
+			l.recent.drop(key)
 			continue
 		}
 		if err != nil {
+			l.recent.drop(key) // the outcome may be unknown: read the log next time
 			return Result{}, err
 		}
 		last := events[len(events)-1]
 		if duplicate {
+			l.recent.drop(key)
 			return duplicateResult(events, cmd.Meta, last.Seq)
 		}
+		l.recent.put(key, History{Events: append(h.Events, events...), LastSeq: last.Seq})
 		return Result{Events: events, LastSeq: last.Seq}, nil
 	}
 	return Result{}, fmt.Errorf("%w: %s %s changed %d times while deciding", ErrConflict, cmd.AggregateType, cmd.AggregateID, maxConflicts)

@@ -82,6 +82,7 @@ type Log struct {
 	direct *directGetter
 	cfg    LogConfig
 	logger *slog.Logger
+	recent *histories // the histories worked on last
 
 	appendLatency *prometheus.HistogramVec
 }
@@ -99,7 +100,7 @@ func OpenLog(ctx context.Context, nc *nats.Conn, cfg LogConfig, logger *slog.Log
 		return nil, err
 	}
 	l := &Log{
-		js: js, stream: st, cfg: cfg, logger: logger, direct: newDirectGetter(nc, cfg.Stream),
+		js: js, stream: st, cfg: cfg, logger: logger, direct: newDirectGetter(nc, cfg.Stream), recent: newHistories(maxRemembered),
 		appendLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "watchpost_append_duration_seconds",
 			Help:    "Time to append a command's events to the log, by outcome.",

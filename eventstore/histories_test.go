@@ -1,0 +1,69 @@
+package eventstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/watchpost/watchpost/eventstore"
+	"github.com/watchpost/watchpost/eventstore/testenv"
+)
+
+// TestRememberedHistoryIsChecked: a replica that remembers an aggregate's
+// history decides on it without reading the log; when another replica
+// appended meanwhile, the append is refused and the command decides again
+// on the history as the log holds it, so nothing is lost or decided twice.
+func TestRememberedHistoryIsChecked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	server := testenv.NATSServer(t)
+	open := func(name string) *eventstore.Log {
+		nc, err := server.Connect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log, err := eventstore.OpenLog(ctx, nc, eventstore.LogConfig{}, quietLogger(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	one, two := open("one"), open("two")
+	// seen runs a command that appends one note and reports how many events
+	// its decision saw.
+	seen := func(log *eventstore.Log, cmd string) int {
+		t.Helper()
+		var saw int
+		_, err := log.Execute(ctx, eventstore.Command{AggregateType: "test", AggregateID: "a", Meta: meta(cmd),
+			Decide: func(h eventstore.History) ([]eventstore.Pending, error) {
+				saw = len(h.Events)
+				return []eventstore.Pending{note(saw)}, nil
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return saw
+	}
+	for i, tt := range []struct {
+		log  *eventstore.Log
+		want int
+	}{
+		{one, 0}, {one, 1}, // the second on what "one" remembers
+		{two, 2}, // "two" reads the log
+		{one, 3}, // "one" remembers 2 events: refused, reads the log, decides on 3
+		{one, 4},
+	} {
+		if got := seen(tt.log, fmt.Sprint("c", i)); got != tt.want {
+			t.Errorf("command %d decided on %d events, want %d", i, got, tt.want)
+		}
+	}
+	h, err := one.Load(ctx, "test", "a")
+	if err != nil || len(h.Events) != 5 {
+		t.Fatalf("the log holds %d events (%v), want 5", len(h.Events), err)
+	}
+	for i, e := range h.Events {
+		if want := fmt.Sprintf(`{"n":%d}`, i); string(e.Data) != want {
+			t.Errorf("event %d: %s, want %s", i+1, e.Data, want)
+		}
+	}
+}
