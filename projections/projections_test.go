@@ -51,7 +51,7 @@ func setup(t *testing.T) fixture {
 	f := fixture{log: log, pool: pool, positions: eventstore.NewPositions(pool, logger), clock: testenv.NewClock(), set: projections.Set{
 		Inline: []projections.Projection{projections.Cases{}, projections.Departments{},
 			projections.Deadlines{Policy: deadline.DefaultPolicy(), Loc: shanghai}, projections.CalendarYears{}},
-		Async: []projections.Projection{projections.DailyIntake{Loc: shanghai}},
+		Async: []projections.Projection{projections.DailyIntake{Loc: shanghai}, projections.TrendCounts{Loc: shanghai}},
 	}}
 	// The official schedules, as the service seeds them.
 	years, err := calendar.DefaultYears()
@@ -72,11 +72,13 @@ func setup(t *testing.T) fixture {
 	}
 	f.positions.Start(ctx)
 	a.Start(ctx)
-	r := projections.NewRunner(pool, f.set.Async[0], f.positions, logger)
-	r.Start(ctx)
 	t.Cleanup(f.positions.Stop)
 	t.Cleanup(a.Stop)
-	t.Cleanup(r.Stop)
+	for _, p := range f.set.Async {
+		r := projections.NewRunner(pool, p, f.positions, logger)
+		r.Start(ctx)
+		t.Cleanup(r.Stop)
+	}
 	return f
 }
 
@@ -154,16 +156,18 @@ func (f fixture) waitProjected(t *testing.T, seq uint64) {
 	if err := f.positions.Wait(ctx, seq); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		var cp int64
-		err := f.pool.QueryRow(ctx, `SELECT seq FROM proj.checkpoints WHERE name = 'daily_intake'`).Scan(&cp)
-		if err == nil && uint64(cp) >= seq {
-			return
+	for _, p := range f.set.Async {
+		for {
+			var cp int64
+			err := f.pool.QueryRow(ctx, `SELECT seq FROM proj.checkpoints WHERE name = $1`, p.Name()).Scan(&cp)
+			if err == nil && uint64(cp) >= seq {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("%s did not reach %d", p.Name(), seq)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		if ctx.Err() != nil {
-			t.Fatalf("daily_intake did not reach %d", seq)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -281,5 +285,56 @@ func TestRebuildEqualsLive(t *testing.T) {
 	row, err := projections.GetCase(ctx, f.pool, "case-021")
 	if err != nil || row.Case.Title != "complaint 21" {
 		t.Fatalf("case filed after the swap: %+v %v", row, err)
+	}
+}
+
+// TestTrendCountsMoveAsTheyRecount: the counts, moved batch by batch as
+// cases enter cells and leave them (a referral returned and made to
+// another department), are the counts a replay makes in one batch and in
+// batches of one event.
+func TestTrendCountsMoveAsTheyRecount(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	last := f.fileCases(t, 16)
+	// The cases referred and still open go to another department: they
+	// leave their cells, and dept-9's cells take them.
+	for i := 2; i < 16; i += 4 {
+		id := fmt.Sprintf("case-%03d", i)
+		f.decide(t, id, id+"-return", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+			return c.Decide(complaint.Return{Reason: "不属于本局职责"}, complaint.Env{Now: now})
+		})
+		last = f.decide(t, id, id+"-refer-again", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+			return c.Refer(complaint.Refer{DepartmentID: "dept-9"}, now)
+		})
+	}
+	f.waitProjected(t, last)
+
+	var dept9 int
+	if err := f.pool.QueryRow(ctx, `SELECT coalesce(sum(cases), 0) FROM proj.trend_counts
+		WHERE dimension = 'department_category' AND a = 'dept-9'`).Scan(&dept9); err != nil {
+		t.Fatal(err)
+	}
+	if dept9 != 4 {
+		t.Fatalf("dept-9's cells count %d cases, want the 4 referred to it", dept9)
+	}
+	for _, batch := range []int{0, 1} {
+		rep, err := projections.Rebuild(ctx, f.pool, f.set, projections.RebuildOptions{Batch: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		compared := 0
+		for _, d := range rep.Tables {
+			if d.Table != "trend_counts" && d.Table != "trend_cases" {
+				continue
+			}
+			compared++
+			if d.OnlyLive != 0 || d.OnlyRebuilt != 0 || d.Rows == 0 {
+				t.Errorf("batch %d: %s differs from its replay: %+v", batch, d.Table, d)
+			}
+		}
+		if compared != 2 {
+			t.Fatalf("batch %d: compared %d of trend_counts and trend_cases", batch, compared)
+		}
 	}
 }

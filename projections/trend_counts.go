@@ -52,7 +52,7 @@ type cellDay struct{ dimension, a, b, day string }
 
 // Apply implements Projection: the batch's events in order against the
 // cases and places they touch, then the counts of every cell and day whose
-// cases changed are counted again from the case cells.
+// cases changed are moved (see saveTrendCases).
 func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
 	var caseIDs []string
 	relevant := false
@@ -77,9 +77,11 @@ func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 	if err != nil {
 		return err
 	}
-	before := map[string][]cellDay{}
+	before, prev := map[string][]cellDay{}, map[string]*trendCase{}
 	for id, c := range cases {
 		before[id] = c.cells()
+		copied := *c
+		prev[id] = &copied
 	}
 	changedCases, changedPlaces := map[string]bool{}, map[placeKey]bool{}
 	for _, e := range events {
@@ -129,7 +131,7 @@ func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 	if err := savePlaces(ctx, tx, places, changedPlaces); err != nil {
 		return err
 	}
-	return saveTrendCases(ctx, tx, cases, changedCases, before)
+	return saveTrendCases(ctx, tx, cases, changedCases, before, prev)
 }
 
 func (t TrendCounts) applyCase(e eventstore.Event, cases map[string]*trendCase, places map[placeKey]trendPlace, changed map[string]bool) error {
@@ -278,9 +280,18 @@ func savePlaces(ctx context.Context, tx pgx.Tx, places map[placeKey]trendPlace, 
 	return err
 }
 
-// saveTrendCases writes the changed cases and their cells, and counts
-// again every cell and day a changed case left or entered.
-func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase, changed map[string]bool, before map[string][]cellDay) error {
+// saveTrendCases writes the changed cases and their cells, and moves the
+// counts of every cell and day a changed case entered or left: a case that
+// enters a cell is added to its count (the count and the distinct sets
+// grow in place), and a cell a case left, or whose distinct sets it may
+// have changed, is counted again from the case cells. Cases enter far more
+// often than they leave, so a batch costs what it changes, not what the
+// cells already hold.
+//
+// before and prev are each changed case's cells and facts as they were
+// before the batch (absent for a case the batch filed).
+func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase, changed map[string]bool,
+	before map[string][]cellDay, prev map[string]*trendCase) error {
 	if len(changed) == 0 {
 		return nil
 	}
@@ -289,7 +300,11 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	touched := map[cellDay]bool{}
+	type entered struct {
+		cases                    int
+		points, districts, depts []string
+	}
+	added, recount := map[cellDay]*entered{}, map[cellDay]bool{}
 	var (
 		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType []string
 		cCats, cIssues                                        []string // JSON arrays
@@ -297,19 +312,51 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 	)
 	for _, id := range ids {
 		c := cases[id]
+		was := map[cellDay]bool{}
 		for _, k := range before[id] {
-			touched[k] = true
+			was[k] = true
+		}
+		// The facts the distinct sets hold: when they changed, every cell
+		// the case was in is counted again.
+		prior := prev[id]
+		same := prior != nil && prior.point == c.point && prior.district == c.district && prior.department == c.department
+		now := map[cellDay]bool{}
+		for _, k := range c.cells() {
+			now[k] = true
+			xDim, xA, xB, xDay = append(xDim, k.dimension), append(xA, k.a), append(xB, k.b), append(xDay, k.day)
+			xCase, xPoint, xDist, xDept = append(xCase, c.id), append(xPoint, c.point), append(xDist, c.district), append(xDept, c.department)
+			if was[k] && same {
+				continue // counted already, with the same facts
+			}
+			if was[k] {
+				recount[k] = true
+				continue
+			}
+			e := added[k]
+			if e == nil {
+				e = &entered{points: []string{}, districts: []string{}, depts: []string{}} // JSON arrays, never null
+				added[k] = e
+			}
+			e.cases++
+			for _, v := range []struct {
+				to  *[]string
+				val string
+			}{{&e.points, c.point}, {&e.districts, c.district}, {&e.depts, c.department}} {
+				if v.val != "" && !slices.Contains(*v.to, v.val) {
+					*v.to = append(*v.to, v.val)
+				}
+			}
+		}
+		for k := range was {
+			if !now[k] || !same {
+				recount[k] = true
+			}
 		}
 		cats, _ := json.Marshal(c.categories)
 		issues, _ := json.Marshal(c.issueTypes)
 		cIDs, cDays, cResp, cRef = append(cIDs, c.id), append(cDays, c.day), append(cResp, c.respondent), append(cRef, c.referred)
 		cPoint, cDept, cDist, cType = append(cPoint, c.point), append(cDept, c.department), append(cDist, c.district), append(cType, c.pointType)
 		cCats, cIssues = append(cCats, string(cats)), append(cIssues, string(issues))
-		for _, k := range c.cells() {
-			touched[k] = true
-			xDim, xA, xB, xDay = append(xDim, k.dimension), append(xA, k.a), append(xB, k.b), append(xDay, k.day)
-			xCase, xPoint, xDist, xDept = append(xCase, c.id), append(xPoint, c.point), append(xDist, c.district), append(xDept, c.department)
-		}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO trend_cases (case_id, day, respondent_id, referred_id, point_id, department_id, district,
 			point_type, categories, issue_types)
@@ -334,8 +381,41 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept); err != nil {
 		return err
 	}
+	// Cells a case entered (and will not be counted again below): the count
+	// grows and the distinct sets take the new members, sorted.
+	var aDim, aA, aB, aDay, aPoints, aDists, aDepts []string
+	var aCases []int32
+	for k, e := range added {
+		if recount[k] {
+			continue
+		}
+		pts, _ := json.Marshal(e.points)
+		dts, _ := json.Marshal(e.districts)
+		dps, _ := json.Marshal(e.depts)
+		aDim, aA, aB, aDay = append(aDim, k.dimension), append(aA, k.a), append(aB, k.b), append(aDay, k.day)
+		aCases, aPoints, aDists, aDepts = append(aCases, int32(e.cases)), append(aPoints, string(pts)), append(aDists, string(dts)), append(aDepts, string(dps))
+	}
+	if len(aDim) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO trend_counts AS c (dimension, a, b, day, cases, points, districts, departments)
+			SELECT dim, a, b, day::date, n,
+				ARRAY(SELECT p FROM jsonb_array_elements_text(pts::jsonb) p ORDER BY p),
+				ARRAY(SELECT p FROM jsonb_array_elements_text(dts::jsonb) p ORDER BY p),
+				ARRAY(SELECT p FROM jsonb_array_elements_text(dps::jsonb) p ORDER BY p)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+				AS u(dim, a, b, day, n, pts, dts, dps)
+			ON CONFLICT (dimension, a, b, day) DO UPDATE SET cases = c.cases + EXCLUDED.cases,
+				points = ARRAY(SELECT DISTINCT p FROM unnest(c.points || EXCLUDED.points) p ORDER BY p),
+				districts = ARRAY(SELECT DISTINCT p FROM unnest(c.districts || EXCLUDED.districts) p ORDER BY p),
+				departments = ARRAY(SELECT DISTINCT p FROM unnest(c.departments || EXCLUDED.departments) p ORDER BY p)`,
+			aDim, aA, aB, aDay, aCases, aPoints, aDists, aDepts); err != nil {
+			return err
+		}
+	}
+	if len(recount) == 0 {
+		return nil
+	}
 	var kDim, kA, kB, kDay []string
-	for k := range touched {
+	for k := range recount {
 		kDim, kA, kB, kDay = append(kDim, k.dimension), append(kA, k.a), append(kB, k.b), append(kDay, k.day)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM trend_counts c USING unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(dimension, a, b, day)
