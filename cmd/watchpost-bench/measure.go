@@ -27,27 +27,34 @@ type percentiles struct {
 
 // results is the report of a run.
 type results struct {
-	CommandsPerSec      float64      `json:"commands_per_sec"`
-	EventsPerSec        float64      `json:"events_per_sec"`
-	RawPublishPerSec    *float64     `json:"raw_publish_per_sec"`
-	RatioVsRaw          *float64     `json:"ratio_vs_raw"`
-	CommandLatencyMS    percentiles  `json:"command_latency_ms"`
-	ProjectionLagMS     percentiles  `json:"projection_lag_ms"`
-	EscalationLagMS     percentiles  `json:"escalation_lag_ms"`
-	Escalations         int          `json:"escalations_raised"`
-	RebuildEventsPerSec *float64     `json:"rebuild_events_per_sec"`
-	RebuildDifferences  *int         `json:"rebuild_differences"`
-	ServerRSSMB         *float64     `json:"server_rss_mb"`
-	Commands            int          `json:"commands"`
-	CommandErrors       int          `json:"command_errors"`
-	FirstError          string       `json:"first_error,omitempty"`
-	Cases               int          `json:"cases"`
-	UntouchedCases      int          `json:"untouched_cases"`
-	Events              uint64       `json:"events"`
-	Seed                *seedResults `json:"seed,omitempty"`
-	Machine             string       `json:"machine"`
-	Settings            settings     `json:"settings"`
-	Targets             []targetLine `json:"targets"`
+	CommandsPerSec      float64     `json:"commands_per_sec"`
+	EventsPerSec        float64     `json:"events_per_sec"`
+	RawPublishPerSec    *float64    `json:"raw_publish_per_sec"`
+	RatioVsRaw          *float64    `json:"ratio_vs_raw"`
+	CommandLatencyMS    percentiles `json:"command_latency_ms"`
+	ProjectionLagMS     percentiles `json:"projection_lag_ms"`
+	EscalationLagMS     percentiles `json:"escalation_lag_ms"`
+	Escalations         int         `json:"escalations_raised"`
+	RebuildEventsPerSec *float64    `json:"rebuild_events_per_sec"`
+	RebuildDifferences  *int        `json:"rebuild_differences"`
+	ServerRSSMB         *float64    `json:"server_rss_mb"`
+	// CPU time used during the load and the raw baseline, in all and per
+	// command or raw publish (absent when the processes cannot be read:
+	// with -url).
+	CPULoad          *cpuUse      `json:"cpu_ms_load,omitempty"`
+	CPUPerCommand    *cpuUse      `json:"cpu_ms_per_command,omitempty"`
+	CPURaw           *cpuUse      `json:"cpu_ms_raw,omitempty"`
+	CPUPerRawPublish *cpuUse      `json:"cpu_ms_per_raw_publish,omitempty"`
+	Commands         int          `json:"commands"`
+	CommandErrors    int          `json:"command_errors"`
+	FirstError       string       `json:"first_error,omitempty"`
+	Cases            int          `json:"cases"`
+	UntouchedCases   int          `json:"untouched_cases"`
+	Events           uint64       `json:"events"`
+	Seed             *seedResults `json:"seed,omitempty"`
+	Machine          string       `json:"machine"`
+	Settings         settings     `json:"settings"`
+	Targets          []targetLine `json:"targets"`
 }
 
 // targetLine says whether one of the project's targets was met.
@@ -88,6 +95,8 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 	st := &loadStats{}
 	pace := newPacer(lctx, s.Rate)
 	var wg sync.WaitGroup
+	meter := t.cpu()
+	before := meter.sample()
 	began := time.Now()
 	for u := range s.Users {
 		wg.Go(func() { user(lctx, u, pp, s.Untouched, pace, st) })
@@ -95,6 +104,8 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 	wg.Wait()
 	cancel()
 	elapsed := time.Since(began)
+	res.CPULoad = meter.sample().since(before)
+	res.CPUPerCommand = res.CPULoad.per(st.commands)
 	endSeq, err := t.lastSeq(ctx)
 	if err != nil {
 		return nil, err
@@ -132,10 +143,13 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 
 	if t.nc != nil && s.RawDuration > 0 {
 		fmt.Fprintf(stderr, "raw baseline: %d publishers for %s\n", s.Users, s.RawDuration)
-		raw, err := rawBaseline(ctx, t.nc, s.Users, s.RawDuration)
+		rawBefore := meter.sample()
+		raw, published, err := rawBaseline(ctx, t.nc, s.Users, s.RawDuration)
 		if err != nil {
 			return nil, err
 		}
+		res.CPURaw = meter.sample().since(rawBefore)
+		res.CPUPerRawPublish = res.CPURaw.per(published)
 		ratio := res.EventsPerSec / raw
 		res.RawPublishPerSec, res.RatioVsRaw = &raw, &ratio
 	}

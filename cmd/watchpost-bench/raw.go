@@ -20,16 +20,16 @@ const rawStream = "BENCH_RAW"
 // rawBaseline publishes from users goroutines for d, each to aggregates of
 // its own, with the service's optimistic-concurrency and dedup headers, and
 // returns publishes per second.
-func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration) (float64, error) {
+func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration) (perSec float64, published int, err error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: rawStream, Subjects: []string{"benchraw.>"}, Storage: jetstream.FileStorage,
 		Duplicates: 15 * time.Minute, AllowDirect: true, AllowAtomicPublish: true,
 	}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer func() { _ = js.DeleteStream(context.WithoutCancel(ctx), rawStream) }()
 	payload := make([]byte, 420) // about a referral event's size
@@ -61,7 +61,7 @@ func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration)
 	}
 	wg.Wait()
 	if err, _ := firstErr.Load().(error); err != nil {
-		return 0, fmt.Errorf("raw baseline: %w", err)
+		return 0, 0, fmt.Errorf("raw baseline: %w", err)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
+	return float64(n.Load()) / time.Since(start).Seconds(), int(n.Load()), nil
 }

@@ -49,10 +49,14 @@ var midnight = time.Date(2026, 11, 25, 0, 0, 0, 0, benchZone)
 type target struct {
 	url, adminToken string
 	pid             int
+	pgData          string // the server's PostgreSQL data directory, when the benchmark started it
 	nc              *nats.Conn
 	pool            *pgxpool.Pool
 	stop            func()
 }
+
+// cpu is the meter of the processes under test (nothing to read with -url).
+func (t *target) cpu() *cpuMeter { return &cpuMeter{server: t.pid, pgData: t.pgData} }
 
 func (t *target) close() {
 	if t.nc != nil {
@@ -118,6 +122,7 @@ func startTarget(ctx context.Context, s *settings, token, natsURL, dbURL string,
 		return nil, err
 	}
 	t.pid = cmd.Process.Pid
+	t.pgData = filepath.Join(dir, "postgres", "data")
 	t.stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
