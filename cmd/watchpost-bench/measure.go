@@ -31,6 +31,8 @@ type results struct {
 	EventsPerSec        float64     `json:"events_per_sec"`
 	RawPublishPerSec    *float64    `json:"raw_publish_per_sec"`
 	RatioVsRaw          *float64    `json:"ratio_vs_raw"`
+	PgAppendPerSec      *float64    `json:"pg_append_per_sec"`
+	RatioVsPgAppend     *float64    `json:"ratio_vs_pg_append"`
 	CommandLatencyMS    percentiles `json:"command_latency_ms"`
 	ProjectionLagMS     percentiles `json:"projection_lag_ms"`
 	EscalationLagMS     percentiles `json:"escalation_lag_ms"`
@@ -45,6 +47,7 @@ type results struct {
 	CPUPerCommand    *cpuUse      `json:"cpu_ms_per_command,omitempty"`
 	CPURaw           *cpuUse      `json:"cpu_ms_raw,omitempty"`
 	CPUPerRawPublish *cpuUse      `json:"cpu_ms_per_raw_publish,omitempty"`
+	CPUPerPgAppend   *cpuUse      `json:"cpu_ms_per_pg_append,omitempty"`
 	Commands         int          `json:"commands"`
 	CommandErrors    int          `json:"command_errors"`
 	FirstError       string       `json:"first_error,omitempty"`
@@ -152,6 +155,17 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 		res.CPUPerRawPublish = res.CPURaw.per(published)
 		ratio := res.EventsPerSec / raw
 		res.RawPublishPerSec, res.RatioVsRaw = &raw, &ratio
+	}
+	if t.pool != nil && s.RawDuration > 0 {
+		fmt.Fprintf(stderr, "PostgreSQL append baseline: %d writers for %s\n", s.Users, s.RawDuration)
+		pgBefore := meter.sample()
+		pgRate, appended, err := pgAppendBaseline(ctx, t.pool, s.Users, s.RawDuration)
+		if err != nil {
+			return nil, err
+		}
+		res.CPUPerPgAppend = meter.sample().since(pgBefore).per(appended)
+		ratio := res.EventsPerSec / pgRate
+		res.PgAppendPerSec, res.RatioVsPgAppend = &pgRate, &ratio
 	}
 
 	if t.pool != nil {

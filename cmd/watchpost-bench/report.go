@@ -25,7 +25,9 @@ func (r *results) writeTable(w io.Writer) {
 	fmt.Fprintf(tw, "commands/s\t%.0f\t(%d commands, %d errors, %d cases)\n", r.CommandsPerSec, r.Commands, r.CommandErrors, r.Cases)
 	fmt.Fprintf(tw, "events/s\t%.0f\t(%d events)\n", r.EventsPerSec, r.Events)
 	fmt.Fprintf(tw, "raw publishes/s\t%s\t\n", num(r.RawPublishPerSec, "%.0f"))
-	fmt.Fprintf(tw, "ratio vs raw\t%s\t\n", num(r.RatioVsRaw, "%.2f"))
+	fmt.Fprintf(tw, "ratio vs raw\t%s\t(events/s over raw JetStream publishes/s: one durable write each)\n", num(r.RatioVsRaw, "%.2f"))
+	fmt.Fprintf(tw, "PostgreSQL appends/s\t%s\t\n", num(r.PgAppendPerSec, "%.0f"))
+	fmt.Fprintf(tw, "ratio vs PostgreSQL append\t%s\t(events/s over single-row inserts/s with a version key)\n", num(r.RatioVsPgAppend, "%.2f"))
 	fmt.Fprintf(tw, "command latency ms\tp50 %s  p95 %s  p99 %s\t\n", num(r.CommandLatencyMS.P50, "%.1f"), num(r.CommandLatencyMS.P95, "%.1f"), num(r.CommandLatencyMS.P99, "%.1f"))
 	fmt.Fprintf(tw, "projection lag ms\tp50 %s  p99 %s\t\n", num(r.ProjectionLagMS.P50, "%.1f"), num(r.ProjectionLagMS.P99, "%.1f"))
 	fmt.Fprintf(tw, "escalation lag ms\tp50 %s  p99 %s\t(%d raised)\n", num(r.EscalationLagMS.P50, "%.1f"), num(r.EscalationLagMS.P99, "%.1f"), r.Escalations)
@@ -36,6 +38,9 @@ func (r *results) writeTable(w io.Writer) {
 	}
 	if c := r.CPUPerRawPublish; c != nil {
 		fmt.Fprintf(tw, "CPU ms per raw publish\tNATS %.3f  generator %.3f\t\n", c.Server, c.Generator)
+	}
+	if c := r.CPUPerPgAppend; c != nil {
+		fmt.Fprintf(tw, "CPU ms per PostgreSQL append\tpostgres %.3f  generator %.3f\t\n", c.Postgres, c.Generator)
 	}
 	if s := r.Seed; s != nil {
 		fmt.Fprintf(tw, "seeded\t%d cases, %d events\t(import %.0f events/s, archive %.0f events/s)\n", s.Cases, s.Events, s.ImportPerSec, s.ArchivePerSec)
