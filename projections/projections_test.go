@@ -240,6 +240,13 @@ func TestRebuildEqualsLive(t *testing.T) {
 	if rep.Differences() != 0 || rep.Position != last || rep.Events != int(last) {
 		t.Fatalf("rebuild: %+v", rep)
 	}
+	// Each projection's own time is reported, with the events it took.
+	for _, p := range append(f.set.Inline, f.set.Async...) {
+		i := slices.IndexFunc(rep.Projections, func(pt projections.ProjectionTime) bool { return pt.Name == p.Name() })
+		if i < 0 || rep.Projections[i].Events == 0 || rep.Projections[i].Spent <= 0 {
+			t.Fatalf("%s's time is not in the report: %+v", p.Name(), rep.Projections)
+		}
+	}
 	var tables []string
 	for _, d := range rep.Tables {
 		tables = append(tables, d.Table)

@@ -1,8 +1,10 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,6 +30,25 @@ type Report struct {
 	Elapsed  time.Duration // time spent replaying
 	Tables   []TableDiff   // one per read-model table
 	Swapped  bool
+	// Projections is the time each projection spent applying events, the
+	// slowest first. Lanes replay side by side, so these add up to more
+	// than Elapsed.
+	Projections []ProjectionTime
+}
+
+// ProjectionTime is what one projection cost in a rebuild.
+type ProjectionTime struct {
+	Name   string
+	Events int           // events applied to it
+	Spent  time.Duration // in its Apply, PostgreSQL's work included
+}
+
+// PerSec is the projection's own rate: events applied per second spent.
+func (p ProjectionTime) PerSec() float64 {
+	if p.Spent <= 0 {
+		return 0
+	}
+	return float64(p.Events) / p.Spent.Seconds()
 }
 
 // TableDiff compares a live table with its rebuilt twin.
@@ -53,8 +74,7 @@ func (r Report) Differences() int {
 // the live ones at one archive position. It runs beside a live archiver:
 // for the final catch-up, the comparison and the swap it briefly holds the
 // write lock that the archiver and the runners take.
-func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOptions) (Report, error) {
-	var rep Report
+func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOptions) (rep Report, err error) {
 	if opt.Batch <= 0 {
 		opt.Batch = rebuildBatch
 	}
@@ -81,7 +101,14 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 		return rep, err
 	}
 	done := replayed{async: map[string]uint64{}}
-	n, err := replayLanes(ctx, pool, set, target, &done, opt.Batch)
+	spent := spending{}
+	defer func() {
+		for _, t := range spent {
+			rep.Projections = append(rep.Projections, t)
+		}
+		slices.SortFunc(rep.Projections, func(a, b ProjectionTime) int { return cmp.Compare(b.Spent, a.Spent) })
+	}()
+	n, err := replayLanes(ctx, pool, set, target, &done, opt.Batch, spent)
 	if err != nil {
 		return rep, eventstore.Database("projections: rebuild", err)
 	}
@@ -98,7 +125,7 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 			return err
 		}
 		for {
-			n, err := replayInto(ctx, tx, set, final, &done, opt.Batch)
+			n, err := replayInto(ctx, tx, set, final, &done, opt.Batch, spent)
 			if err != nil {
 				return err
 			}
@@ -225,7 +252,7 @@ func positions(ctx context.Context, q eventstore.Querier, set Set) (target, erro
 
 // replayInto applies the next batch of archived events to the rebuilt
 // tables, every projection in one transaction (one lane of them all).
-func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replayed, batch int) (int, error) {
+func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replayed, batch int, spent spending) (int, error) {
 	if done.archive >= to.archive {
 		return 0, nil
 	}
@@ -233,7 +260,7 @@ func replayInto(ctx context.Context, tx pgx.Tx, set Set, to target, done *replay
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	if err := (lane{members: members(set)}).apply(ctx, tx, events, to, done.async); err != nil {
+	if err := (lane{members: members(set)}).apply(ctx, tx, events, to, done.async, spent); err != nil {
 		return 0, err
 	}
 	done.archive = events[len(events)-1].Seq

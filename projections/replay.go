@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -84,8 +85,9 @@ func lanes(set Set) []lane {
 // replayLanes replays the archive up to the target into the rebuild
 // schema: one reader hands each batch to every lane, and each lane applies
 // it to its projections in a transaction of its own, beside the others.
-// It returns the number of events read.
-func replayLanes(ctx context.Context, pool *pgxpool.Pool, set Set, to target, done *replayed, batch int) (int, error) {
+// It returns the number of events read, and adds the time each projection
+// spent applying them to spent.
+func replayLanes(ctx context.Context, pool *pgxpool.Pool, set Set, to target, done *replayed, batch int, spent spending) (int, error) {
 	ls := lanes(set)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -130,8 +132,9 @@ func replayLanes(ctx context.Context, pool *pgxpool.Pool, set Set, to target, do
 		}
 	}()
 	asyncDone := make([]map[string]uint64, len(ls))
+	laneSpent := make([]spending, len(ls))
 	for i, l := range ls {
-		asyncDone[i] = map[string]uint64{}
+		asyncDone[i], laneSpent[i] = map[string]uint64{}, spending{}
 		for _, m := range l.members {
 			if m.async {
 				asyncDone[i][m.p.Name()] = done.async[m.p.Name()]
@@ -145,7 +148,7 @@ func replayLanes(ctx context.Context, pool *pgxpool.Pool, set Set, to target, do
 					continue // drain, so the reader never blocks
 				}
 				if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-					return l.apply(ctx, tx, events, to, asyncDone[i])
+					return l.apply(ctx, tx, events, to, asyncDone[i], laneSpent[i])
 				}); err != nil {
 					cancel(err)
 				}
@@ -156,18 +159,30 @@ func replayLanes(ctx context.Context, pool *pgxpool.Pool, set Set, to target, do
 	if err := context.Cause(ctx); err != nil {
 		return 0, err
 	}
-	for _, m := range asyncDone {
+	for i, m := range asyncDone {
 		for name, seq := range m {
 			done.async[name] = seq
 		}
+		spent.add(laneSpent[i])
 	}
 	done.archive = last
 	return total, nil
 }
 
+// spending is the time each projection spent applying events, and how many.
+type spending map[string]ProjectionTime
+
+func (s spending) add(o spending) {
+	for name, t := range o {
+		sum := s[name]
+		sum.Name, sum.Events, sum.Spent = name, sum.Events+t.Events, sum.Spent+t.Spent
+		s[name] = sum
+	}
+}
+
 // apply applies a batch to the lane's projections: all of it to the inline
 // ones, and to each asynchronous one what lies up to its target.
-func (l lane) apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event, to target, asyncDone map[string]uint64) error {
+func (l lane) apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event, to target, asyncDone map[string]uint64, spent spending) error {
 	if err := setSearchPath(ctx, tx, rebuildSchema); err != nil {
 		return err
 	}
@@ -185,9 +200,11 @@ func (l lane) apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event, t
 				continue
 			}
 		}
+		began := time.Now()
 		if err := m.p.Apply(ctx, tx, batch); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		spent.add(spending{name: {Events: len(batch), Spent: time.Since(began)}})
 		if m.async {
 			asyncDone[name] = batch[len(batch)-1].Seq
 		}

@@ -39,7 +39,10 @@ type results struct {
 	Escalations         int         `json:"escalations_raised"`
 	RebuildEventsPerSec *float64    `json:"rebuild_events_per_sec"`
 	RebuildDifferences  *int        `json:"rebuild_differences"`
-	ServerRSSMB         *float64    `json:"server_rss_mb"`
+	// Events per second of its own time for each projection in the
+	// rebuild (the lanes run side by side).
+	RebuildPerProjection map[string]float64 `json:"rebuild_events_per_sec_by_projection,omitempty"`
+	ServerRSSMB          *float64           `json:"server_rss_mb"`
 	// CPU time used during the load and the raw baseline, in all and per
 	// command or raw publish (absent when the processes cannot be read:
 	// with -url).
@@ -177,6 +180,10 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 		rate := float64(rep.Events) / rep.Elapsed.Seconds()
 		diff := rep.Differences()
 		res.RebuildEventsPerSec, res.RebuildDifferences = &rate, &diff
+		res.RebuildPerProjection = map[string]float64{}
+		for _, p := range rep.Projections {
+			res.RebuildPerProjection[p.Name] = p.PerSec()
+		}
 	}
 
 	if s.Seed > 0 {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"text/tabwriter"
 )
 
@@ -32,6 +35,11 @@ func (r *results) writeTable(w io.Writer) {
 	fmt.Fprintf(tw, "projection lag ms\tp50 %s  p99 %s\t\n", num(r.ProjectionLagMS.P50, "%.1f"), num(r.ProjectionLagMS.P99, "%.1f"))
 	fmt.Fprintf(tw, "escalation lag ms\tp50 %s  p99 %s\t(%d raised)\n", num(r.EscalationLagMS.P50, "%.1f"), num(r.EscalationLagMS.P99, "%.1f"), r.Escalations)
 	fmt.Fprintf(tw, "rebuild events/s\t%s\t\n", num(r.RebuildEventsPerSec, "%.0f"))
+	names := slices.Sorted(maps.Keys(r.RebuildPerProjection))
+	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(r.RebuildPerProjection[a], r.RebuildPerProjection[b]) })
+	for _, name := range names {
+		fmt.Fprintf(tw, "  %s\t%.0f events/s\t(of its own time)\n", name, r.RebuildPerProjection[name])
+	}
 	fmt.Fprintf(tw, "server RSS MiB\t%s\t\n", num(r.ServerRSSMB, "%.0f"))
 	if c := r.CPUPerCommand; c != nil {
 		fmt.Fprintf(tw, "CPU ms per command\tserver %.2f  postgres %.2f  generator %.2f\t(server includes the embedded NATS)\n", c.Server, c.Postgres, c.Generator)

@@ -38,6 +38,10 @@ func rebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		rate = float64(rep.Events) / s
 	}
 	fmt.Fprintf(stdout, "replayed %d events up to sequence %d in %s (%.0f events/s)\n", rep.Events, rep.Position, rep.Elapsed.Round(1e6), rate)
+	fmt.Fprintln(stdout, "time in each projection (lanes replay side by side):")
+	for _, p := range rep.Projections {
+		fmt.Fprintf(stdout, "  %-24s %8s  %8.0f events/s\n", p.Name, p.Spent.Round(1e6), p.PerSec())
+	}
 	for _, t := range rep.Tables {
 		state := "same"
 		if t.OnlyLive+t.OnlyRebuilt > 0 {
