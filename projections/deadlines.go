@@ -96,6 +96,7 @@ type caseClocks struct {
 	alarms  map[alarmKey]*alarmRow // every alarm row of the case
 	lastSeq uint64
 	dirty   bool
+	boarded string // the clock the event being applied put on the board
 }
 
 // alarmKey identifies an alarm row.
@@ -125,24 +126,34 @@ func (cc *caseClocks) dropPending(clock string) {
 
 // deadlineBatch is the work of one Apply.
 type deadlineBatch struct {
-	d       Deadlines
-	tx      pgx.Tx
-	cal     *calendar.Calendar
-	cases   map[string]*caseClocks
-	order   []string // touched cases, in first-touch order
-	writes  *pgx.Batch
-	history [][]any // deadline_history rows to copy
+	d      Deadlines
+	tx     pgx.Tx
+	cal    *calendar.Calendar
+	cases  map[string]*caseClocks
+	order  []string   // touched cases, in first-touch order
+	writes *pgx.Batch // the escalation board's, in the events' order
+
+	// Written in bulk after the board (see write).
+	clocks    caseClockRows
+	deadlines deadlineRows
+	rounds    roundRows
+	history   [][]any // deadline_history rows to copy
+	actions   [][]any // department_actions rows to copy
 }
 
 // Apply implements Projection.
 func (d Deadlines) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
 	b := &deadlineBatch{d: d, tx: tx, cases: map[string]*caseClocks{}, writes: &pgx.Batch{}}
 	var ids []string
+	seen := map[string]bool{}
 	loadsCalendar := false
 	for _, e := range events {
 		switch e.AggregateType {
 		case complaint.AggregateType:
-			ids = append(ids, e.AggregateID)
+			if !seen[e.AggregateID] {
+				seen[e.AggregateID] = true
+				ids = append(ids, e.AggregateID)
+			}
 		case calendar.AggregateType:
 			loadsCalendar = true
 		}
@@ -173,30 +184,7 @@ func (d Deadlines) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Eve
 	if err := tx.SendBatch(ctx, b.writes).Close(); err != nil {
 		return err
 	}
-	return b.copyRows(ctx)
-}
-
-// copyRows writes the touched cases' alarms (replacing theirs) and the new
-// history rows, in bulk.
-func (b *deadlineBatch) copyRows(ctx context.Context) error {
-	if len(b.order) > 0 {
-		if _, err := b.tx.Exec(ctx, `DELETE FROM alarms WHERE case_id = ANY($1)`, b.order); err != nil {
-			return err
-		}
-		var rows [][]any
-		for _, id := range b.order {
-			for k, a := range b.cases[id].alarms {
-				rows = append(rows, []any{id, k.clock, k.round, k.level, k.version, a.at, a.deadline, nullable(a.department), a.raisedSeq, a.raisedAt})
-			}
-		}
-		if _, err := b.tx.CopyFrom(ctx, pgx.Identifier{"alarms"}, []string{"case_id", "clock_id", "round", "level", "version",
-			"at", "deadline", "department_id", "raised_seq", "raised_at"}, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-	}
-	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{"deadline_history"}, []string{"case_id", "clock_id", "version", "round",
-		"due_at", "calendar_version", "seq"}, pgx.CopyFromRows(b.history))
-	return err
+	return b.write(ctx)
 }
 
 // nullable is NULL for an empty string.
@@ -301,8 +289,7 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 	}
 	cc := b.touch(e.AggregateID)
 	if action, dept := departmentAction(de, cc.tracker.Department); action != "" && dept != "" {
-		b.writes.Queue(`INSERT INTO department_actions (seq, department_id, action, case_id, at) VALUES ($1, $2, $3, $4, $5)`,
-			int64(e.Seq), dept, action, e.AggregateID, e.OccurredAt)
+		b.actions = append(b.actions, []any{int64(e.Seq), dept, action, e.AggregateID, e.OccurredAt})
 	}
 	wasOpen := map[string]int{}
 	for _, c := range cc.tracker.OpenClocks() {
@@ -333,10 +320,12 @@ func (b *deadlineBatch) caseEvent(e eventstore.Event) error {
 					rank = CASE WHEN EXCLUDED.round <> escalation_board.round THEN EXCLUDED.rank
 						ELSE greatest(escalation_board.rank, EXCLUDED.rank) END`,
 				e.AggregateID, f.Clock, f.Round, kind, f.Alarm, f.Level, f.DepartmentID, f.DueAt, e.OccurredAt)
+			cc.boarded = f.Clock
 		}
 	}
 	b.supervision(e, de, cc.tracker.Department)
 	b.recompute(e.AggregateID, cc, e.Seq)
+	cc.boarded = ""
 	return nil
 }
 
@@ -419,6 +408,9 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 		}
 		r.dirty = true
 		wasRunning, prevRound := r.version > 0 && r.open && !r.suspended, r.round
+		// A clock may be on the board if it was open before this event, or
+		// a step of it was raised by this event.
+		mayBeOnBoard := prevRound > 0 && r.open || cc.boarded == id
 		r.kind, r.round, r.department, r.startedAt = string(c.Kind), c.Round, c.DepartmentID, c.StartedAt
 		r.open, r.suspended, r.outcome = c.Open(), c.Suspended(), string(c.Outcome)
 		r.endedAt = nil
@@ -426,7 +418,7 @@ func (b *deadlineBatch) recompute(caseID string, cc *caseClocks, seq uint64) {
 			t := c.EndedAt
 			r.endedAt = &t
 		}
-		if !c.Open() || prevRound != c.Round {
+		if mayBeOnBoard && (!c.Open() || prevRound != c.Round) {
 			// An ended clock (or one started afresh) is off the board.
 			b.writes.Queue(`DELETE FROM escalation_board WHERE case_id = $1 AND clock_id = $2`, caseID, id)
 		}
@@ -478,28 +470,16 @@ func sameTime(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
-// flush queues the writes of the touched cases' state.
+// flush collects the touched cases' state for the bulk writes.
 func (b *deadlineBatch) flush() {
 	for _, id := range b.order {
 		cc := b.cases[id]
 		tracker, _ := json.Marshal(cc.tracker)
-		b.writes.Queue(`INSERT INTO case_clocks (case_id, tracker, last_seq) VALUES ($1, $2, $3)
-			ON CONFLICT (case_id) DO UPDATE SET tracker = EXCLUDED.tracker, last_seq = EXCLUDED.last_seq`,
-			id, tracker, int64(cc.lastSeq))
+		b.clocks.add(id, tracker, int64(cc.lastSeq))
 		for _, r := range cc.rows {
-			if !r.dirty {
-				continue
+			if r.dirty {
+				b.deadlines.add(id, r)
 			}
-			b.writes.Queue(`INSERT INTO deadlines (case_id, clock_id, kind, round, department_id, started_at, due_at, open,
-					suspended, outcome, ended_at, problem, version, calendar_version)
-				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, NULLIF($10, ''), $11, NULLIF($12, ''), $13, NULLIF($14, ''))
-				ON CONFLICT (case_id, clock_id) DO UPDATE SET kind = EXCLUDED.kind, round = EXCLUDED.round,
-					department_id = EXCLUDED.department_id, started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at,
-					open = EXCLUDED.open, suspended = EXCLUDED.suspended, outcome = EXCLUDED.outcome,
-					ended_at = EXCLUDED.ended_at, problem = EXCLUDED.problem, version = EXCLUDED.version,
-					calendar_version = EXCLUDED.calendar_version`,
-				id, r.clockID, r.kind, r.round, r.department, r.startedAt, r.due, r.open, r.suspended, r.outcome,
-				r.endedAt, r.problem, r.version, r.calendarVersion)
 		}
 	}
 }
@@ -524,10 +504,7 @@ func (b *deadlineBatch) endRound(caseID string, c deadline.Clock, r *clockRow) {
 			}
 		}
 	}
-	b.writes.Queue(`INSERT INTO clock_rounds (case_id, clock_id, round, kind, department_id, started_at, due_at, ended_at,
-			outcome, on_time, late_window)
-		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-		caseID, c.ID, c.Round, string(c.Kind), c.DepartmentID, c.StartedAt, r.due, c.EndedAt, string(c.Outcome), onTime, lateWindow)
+	b.rounds.add(caseID, c, r.due, onTime, lateWindow)
 }
 
 // suspendedTime is the working time a clock stood suspended between its
