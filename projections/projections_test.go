@@ -128,7 +128,8 @@ func (f fixture) fileCases(t *testing.T, n int) uint64 {
 		last = f.decide(t, id, id+"-file", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
 			return c.File(id, complaint.FileComplaint{
 				Channel: tax.Channels[i%len(tax.Channels)].Code, Complainant: complaint.Complainant{Name: "Li"},
-				Categories: []string{"efficiency"}, Title: fmt.Sprintf("complaint %d", i), Description: "slow",
+				Categories: []string{"efficiency"}, IssueTypes: []string{"slow_action"},
+				Title: fmt.Sprintf("complaint %d", i), Description: "slow",
 				ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Hour),
 			}, tax, now)
 		})

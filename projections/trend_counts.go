@@ -280,11 +280,15 @@ func savePlaces(ctx context.Context, tx pgx.Tx, places map[placeKey]trendPlace, 
 	return err
 }
 
+// grown says whether a fact stayed as it was or became known.
+func grown(was, is string) bool { return was == is || was == "" }
+
 // saveTrendCases writes the changed cases and their cells, and moves the
 // counts of every cell and day a changed case entered or left: a case that
 // enters a cell is added to its count (the count and the distinct sets
-// grow in place), and a cell a case left, or whose distinct sets it may
-// have changed, is counted again from the case cells. Cases enter far more
+// grow in place), as is a fact that became known, and a cell a case left,
+// or whose distinct sets it may have shrunk, is counted again from the
+// case cells. Cases enter far more
 // often than they leave, so a batch costs what it changes, not what the
 // cells already hold.
 //
@@ -320,6 +324,9 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 		// the case was in is counted again.
 		prior := prev[id]
 		same := prior != nil && prior.point == c.point && prior.district == c.district && prior.department == c.department
+		// Facts that were unknown and are known now (the department a
+		// referral names) only add members to the distinct sets.
+		grew := prior != nil && grown(prior.point, c.point) && grown(prior.district, c.district) && grown(prior.department, c.department)
 		now := map[cellDay]bool{}
 		for _, k := range c.cells() {
 			now[k] = true
@@ -328,7 +335,7 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 			if was[k] && same {
 				continue // counted already, with the same facts
 			}
-			if was[k] {
+			if was[k] && !grew {
 				recount[k] = true
 				continue
 			}
@@ -337,7 +344,9 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 				e = &entered{points: []string{}, districts: []string{}, depts: []string{}} // JSON arrays, never null
 				added[k] = e
 			}
-			e.cases++
+			if !was[k] {
+				e.cases++
+			}
 			for _, v := range []struct {
 				to  *[]string
 				val string
@@ -348,7 +357,7 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 			}
 		}
 		for k := range was {
-			if !now[k] || !same {
+			if !now[k] {
 				recount[k] = true
 			}
 		}
