@@ -316,7 +316,37 @@ func TestTrendCountsMoveAsTheyRecount(t *testing.T) {
 			return c.Refer(complaint.Refer{DepartmentID: "dept-9"}, now)
 		})
 	}
+	// Two cases of one day referred to dept-10, one of them then to
+	// dept-11: the day's citywide cell keeps dept-10 for the other.
+	tax := complaint.DefaultTaxonomy()
+	received := f.clock.Now().Add(-90 * 24 * time.Hour)
+	for _, id := range []string{"pair-a", "pair-b"} {
+		f.decide(t, id, id+"-file", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+			return c.File(id, complaint.FileComplaint{
+				Channel: tax.Channels[0].Code, Complainant: complaint.Complainant{Name: "Li"}, Categories: []string{"efficiency"},
+				IssueTypes: []string{"slow_action"}, Title: "pair", Description: "slow", ReceivedAt: received,
+			}, tax, now)
+		})
+		last = f.decide(t, id, id+"-refer", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+			return c.Refer(complaint.Refer{DepartmentID: "dept-10"}, now)
+		})
+	}
+	f.decide(t, "pair-a", "pair-a-return", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Decide(complaint.Return{Reason: "不属于本局职责"}, complaint.Env{Now: now})
+	})
+	last = f.decide(t, "pair-a", "pair-a-refer-again", func(c *complaint.Case, now time.Time) ([]complaint.Event, error) {
+		return c.Refer(complaint.Refer{DepartmentID: "dept-11"}, now)
+	})
 	f.waitProjected(t, last)
+	var cases int
+	var departments []string
+	if err := f.pool.QueryRow(ctx, `SELECT cases, departments FROM proj.trend_counts
+		WHERE dimension = 'issue' AND a = 'slow_action' AND day = $1`, received.In(shanghai).Format(time.DateOnly)).Scan(&cases, &departments); err != nil {
+		t.Fatal(err)
+	}
+	if cases != 2 || !slices.Equal(departments, []string{"dept-10", "dept-11"}) {
+		t.Fatalf("the pair's citywide cell: %d cases, departments %v; want 2, [dept-10 dept-11]", cases, departments)
+	}
 
 	var dept9 int
 	if err := f.pool.QueryRow(ctx, `SELECT coalesce(sum(cases), 0) FROM proj.trend_counts

@@ -280,17 +280,10 @@ func savePlaces(ctx context.Context, tx pgx.Tx, places map[placeKey]trendPlace, 
 	return err
 }
 
-// grown says whether a fact stayed as it was or became known.
-func grown(was, is string) bool { return was == is || was == "" }
-
 // saveTrendCases writes the changed cases and their cells, and moves the
-// counts of every cell and day a changed case entered or left: a case that
-// enters a cell is added to its count (the count and the distinct sets
-// grow in place), as is a fact that became known, and a cell a case left,
-// or whose distinct sets it may have shrunk, is counted again from the
-// case cells. Cases enter far more
-// often than they leave, so a batch costs what it changes, not what the
-// cells already hold.
+// counts of every cell and day a changed case entered or left, or whose
+// distinct sets its changed facts change (see cellMoves): a batch costs
+// what it changes, not what the cells already hold.
 //
 // before and prev are each changed case's cells and facts as they were
 // before the batch (absent for a case the batch filed).
@@ -304,11 +297,7 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	type entered struct {
-		cases                    int
-		points, districts, depts []string
-	}
-	added, recount := map[cellDay]*entered{}, map[cellDay]bool{}
+	moves := cellMoves{}
 	var (
 		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType []string
 		cCats, cIssues                                        []string // JSON arrays
@@ -316,49 +305,29 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 	)
 	for _, id := range ids {
 		c := cases[id]
-		was := map[cellDay]bool{}
-		for _, k := range before[id] {
-			was[k] = true
+		is := c.facts()
+		var was facts
+		if prior := prev[id]; prior != nil {
+			was = prior.facts()
 		}
-		// The facts the distinct sets hold: when they changed, every cell
-		// the case was in is counted again.
-		prior := prev[id]
-		same := prior != nil && prior.point == c.point && prior.district == c.district && prior.department == c.department
-		// Facts that were unknown and are known now (the department a
-		// referral names) only add members to the distinct sets.
-		grew := prior != nil && grown(prior.point, c.point) && grown(prior.district, c.district) && grown(prior.department, c.department)
-		now := map[cellDay]bool{}
+		wasIn := map[cellDay]bool{}
+		for _, k := range before[id] {
+			wasIn[k] = true
+		}
+		nowIn := map[cellDay]bool{}
 		for _, k := range c.cells() {
-			now[k] = true
+			nowIn[k] = true
 			xDim, xA, xB, xDay = append(xDim, k.dimension), append(xA, k.a), append(xB, k.b), append(xDay, k.day)
 			xCase, xPoint, xDist, xDept = append(xCase, c.id), append(xPoint, c.point), append(xDist, c.district), append(xDept, c.department)
-			if was[k] && same {
-				continue // counted already, with the same facts
-			}
-			if was[k] && !grew {
-				recount[k] = true
-				continue
-			}
-			e := added[k]
-			if e == nil {
-				e = &entered{points: []string{}, districts: []string{}, depts: []string{}} // JSON arrays, never null
-				added[k] = e
-			}
-			if !was[k] {
-				e.cases++
-			}
-			for _, v := range []struct {
-				to  *[]string
-				val string
-			}{{&e.points, c.point}, {&e.districts, c.district}, {&e.depts, c.department}} {
-				if v.val != "" && !slices.Contains(*v.to, v.val) {
-					*v.to = append(*v.to, v.val)
-				}
+			if wasIn[k] {
+				moves.change(k, was, is)
+			} else {
+				moves.enter(k, is)
 			}
 		}
-		for k := range was {
-			if !now[k] {
-				recount[k] = true
+		for k := range wasIn {
+			if !nowIn[k] {
+				moves.leave(k, was)
 			}
 		}
 		cats, _ := json.Marshal(c.categories)
@@ -390,55 +359,5 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept); err != nil {
 		return err
 	}
-	// Cells a case entered (and will not be counted again below): the count
-	// grows and the distinct sets take the new members, sorted.
-	var aDim, aA, aB, aDay, aPoints, aDists, aDepts []string
-	var aCases []int32
-	for k, e := range added {
-		if recount[k] {
-			continue
-		}
-		pts, _ := json.Marshal(e.points)
-		dts, _ := json.Marshal(e.districts)
-		dps, _ := json.Marshal(e.depts)
-		aDim, aA, aB, aDay = append(aDim, k.dimension), append(aA, k.a), append(aB, k.b), append(aDay, k.day)
-		aCases, aPoints, aDists, aDepts = append(aCases, int32(e.cases)), append(aPoints, string(pts)), append(aDists, string(dts)), append(aDepts, string(dps))
-	}
-	if len(aDim) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO trend_counts AS c (dimension, a, b, day, cases, points, districts, departments)
-			SELECT dim, a, b, day::date, n,
-				ARRAY(SELECT p FROM jsonb_array_elements_text(pts::jsonb) p ORDER BY p),
-				ARRAY(SELECT p FROM jsonb_array_elements_text(dts::jsonb) p ORDER BY p),
-				ARRAY(SELECT p FROM jsonb_array_elements_text(dps::jsonb) p ORDER BY p)
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-				AS u(dim, a, b, day, n, pts, dts, dps)
-			ON CONFLICT (dimension, a, b, day) DO UPDATE SET cases = c.cases + EXCLUDED.cases,
-				points = ARRAY(SELECT DISTINCT p FROM unnest(c.points || EXCLUDED.points) p ORDER BY p),
-				districts = ARRAY(SELECT DISTINCT p FROM unnest(c.districts || EXCLUDED.districts) p ORDER BY p),
-				departments = ARRAY(SELECT DISTINCT p FROM unnest(c.departments || EXCLUDED.departments) p ORDER BY p)`,
-			aDim, aA, aB, aDay, aCases, aPoints, aDists, aDepts); err != nil {
-			return err
-		}
-	}
-	if len(recount) == 0 {
-		return nil
-	}
-	var kDim, kA, kB, kDay []string
-	for k := range recount {
-		kDim, kA, kB, kDay = append(kDim, k.dimension), append(kA, k.a), append(kB, k.b), append(kDay, k.day)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM trend_counts c USING unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(dimension, a, b, day)
-		WHERE c.dimension = k.dimension AND c.a = k.a AND c.b = k.b AND c.day = k.day`, kDim, kA, kB, kDay); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO trend_counts (dimension, a, b, day, cases, points, districts, departments)
-		SELECT x.dimension, x.a, x.b, x.day, count(*),
-			coalesce(array_agg(DISTINCT x.point ORDER BY x.point) FILTER (WHERE x.point <> ''), '{}'),
-			coalesce(array_agg(DISTINCT x.district ORDER BY x.district) FILTER (WHERE x.district <> ''), '{}'),
-			coalesce(array_agg(DISTINCT x.department ORDER BY x.department) FILTER (WHERE x.department <> ''), '{}')
-		FROM trend_case_cells x
-		JOIN unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(dimension, a, b, day)
-			ON x.dimension = k.dimension AND x.a = k.a AND x.b = k.b AND x.day = k.day
-		GROUP BY x.dimension, x.a, x.b, x.day`, kDim, kA, kB, kDay)
-	return err
+	return moves.write(ctx, tx)
 }
