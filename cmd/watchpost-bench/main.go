@@ -28,6 +28,7 @@ type settings struct {
 	RawS        float64       `json:"raw_duration_s"`
 	Untouched   float64       `json:"untouched_share"` // cases left after referral, whose deadlines fall due
 	Seed        int           `json:"seeded_cases"`
+	Due         int           `json:"due_at_midnight"` // referred cases imported before the load, due at its midnight
 	URL         string        `json:"url,omitempty"`
 	Data        string        `json:"data_dir,omitempty"`
 	Policy      string        `json:"policy"`
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.Rate, "rate", 0, "commands per second to pace the users to (0: as fast as they go)")
 	fs.DurationVar(&s.RawDuration, "raw-duration", 10*time.Second, "length of the raw JetStream baseline")
 	fs.Float64Var(&s.Untouched, "untouched", 0.2, "share of cases left after referral, whose response deadline falls due during the run")
+	fs.IntVar(&s.Due, "due", 0, "referred cases to import before the load whose response deadline falls due at its midnight (e.g. 5000)")
 	fs.IntVar(&s.Seed, "seed", 0, "cases to import through the log before measuring list and board queries (e.g. 1000000)")
 	fs.StringVar(&s.Data, "data", "", "data directory for the server (default: a new temporary one, removed afterwards)")
 	fs.StringVar(&s.URL, "url", "", "target a running server instead of starting one")
@@ -77,8 +79,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *trends {
 		return runTrends(stdout, *asJSON)
 	}
-	if s.Users < 1 || s.Duration <= 0 || s.Untouched < 0 || s.Untouched > 1 {
-		return errors.New("-users must be at least 1, -duration positive, -untouched between 0 and 1")
+	if s.Users < 1 || s.Duration <= 0 || s.Untouched < 0 || s.Untouched > 1 || s.Due < 0 || s.Seed < 0 {
+		return errors.New("-users must be at least 1, -duration positive, -untouched between 0 and 1, -due and -seed not negative")
+	}
+	if s.Due > 0 && s.URL != "" {
+		return errors.New("-due needs the benchmark's own server (its clock reaches midnight during the load), not -url")
 	}
 	s.DurationS, s.RawS = s.Duration.Seconds(), s.RawDuration.Seconds()
 

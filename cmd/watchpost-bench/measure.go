@@ -90,6 +90,13 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 	if err != nil {
 		return nil, fmt.Errorf("setup: %w", err)
 	}
+	if s.Due > 0 {
+		// Referred before the server's clock started, on the working day
+		// whose end is the load's midnight.
+		if err := seedDue(ctx, t, s.Due, midnight.Add(-s.Duration/2-time.Minute), stderr); err != nil {
+			return nil, fmt.Errorf("-due: %w", err)
+		}
+	}
 	startSeq, err := t.lastSeq(ctx)
 	if err != nil {
 		return nil, err

@@ -158,3 +158,63 @@ func (t *target) waitArchivedFor(ctx context.Context, seq uint64, limit time.Dur
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// seedDue imports n cases filed and referred at the instant at (on the
+// working day before the load's midnight), left unanswered so that their
+// response deadlines all fall due at that midnight while the load runs,
+// and waits until the archive holds them.
+func seedDue(ctx context.Context, t *target, n int, at time.Time, stderr io.Writer) error {
+	if t.nc == nil || t.pool == nil {
+		return fmt.Errorf("needs the server's NATS and PostgreSQL")
+	}
+	log, err := eventstore.OpenLog(ctx, t.nc, eventstore.LogConfig{}, nil, nil)
+	if err != nil {
+		return err
+	}
+	tax := complaint.DefaultTaxonomy()
+	at = at.UTC().Truncate(time.Microsecond)
+	var batch []eventstore.NewAggregate
+	for i := range n {
+		uid, err := uuid.NewV7()
+		if err != nil {
+			return err
+		}
+		id := uid.String()
+		c := &complaint.Case{}
+		events, err := c.File(id, complaint.FileComplaint{
+			Channel: tax.Channels[i%len(tax.Channels)].Code, Categories: []string{tax.Categories[i%len(tax.Categories)].Code},
+			IssueTypes: []string{tax.IssueTypes[i%len(tax.IssueTypes)].Code}, Complainant: complaint.Complainant{Anonymous: true},
+			Title: fmt.Sprintf("due at midnight %d", i), Description: "imported for the benchmark", ReceivedAt: at,
+		}, tax, at)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := c.Apply(e); err != nil {
+				return err
+			}
+		}
+		refer, err := c.Refer(complaint.Refer{DepartmentID: departments[i%len(departments)]}, at)
+		if err != nil {
+			return err
+		}
+		pending, err := command.Encode(append(events, refer...), complaint.SchemaVersion, at)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
+			Meta: eventstore.Metadata{Actor: "watchpost-bench", ActorRole: "system", CommandID: "due-" + id}, Events: pending})
+		if len(batch) == 200 || i == n-1 {
+			if _, err := log.Import(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	last, err := t.lastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "due: %d referred cases imported, due at %s; waiting for the archive\n", n, midnight.Format(time.RFC3339))
+	return t.waitArchivedFor(ctx, last, 10*time.Minute, stderr)
+}

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/app"
+	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/cmd/internal/escalation"
+	"github.com/watchpost/watchpost/domain/complaint"
+	"github.com/watchpost/watchpost/eventstore"
 	"github.com/watchpost/watchpost/eventstore/testenv"
 )
 
@@ -370,6 +373,79 @@ func TestCalendarEdgesThroughAPI(t *testing.T) {
 			strings.ReplaceAll(tt.from, "+", "%2B"), tt.workdays), nil, http.StatusOK)
 		if v["dueDate"] != tt.dueDate {
 			t.Errorf("%s + %d working days: due %v, want %s", tt.from, tt.workdays, v["dueDate"], tt.dueDate)
+		}
+	}
+}
+
+// TestMidnightBurstInOneStep: more steps falling due at one instant than
+// one read of the due alarms takes are all raised in the first step that
+// sees them, without waiting for the read models to mark the first ones
+// raised.
+func TestMidnightBurstInOneStep(t *testing.T) {
+	t.Parallel()
+	clock := clockAt(cstTime("2026-11-24 10:00:00")) // a Tuesday
+	cfg, steps := notified(testConfig(t, testenv.Postgres(t), "", clock.Now))
+	w := worldOf(t, start(t, cfg))
+	const n = 1100 // over two pages of due alarms
+	ctx := context.Background()
+	tax := complaint.DefaultTaxonomy()
+	at := clock.Now().UTC()
+	var batch []eventstore.NewAggregate
+	for i := range n {
+		id := fmt.Sprintf("burst-%04d", i)
+		c := &complaint.Case{}
+		events, err := c.File(id, complaint.FileComplaint{
+			Channel: tax.Channels[0].Code, Categories: []string{tax.Categories[0].Code}, Complainant: complaint.Complainant{Anonymous: true},
+			Title: "午夜到期", Description: "同时到期的案件", ReceivedAt: at,
+		}, tax, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if err := c.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		refer, err := c.Refer(complaint.Refer{DepartmentID: "city-construction"}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending, err := command.Encode(append(events, refer...), complaint.SchemaVersion, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch = append(batch, eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
+			Meta: eventstore.Metadata{Actor: "test", ActorRole: "system", CommandID: "burst-" + id}, Events: pending})
+	}
+	for len(batch) > 0 {
+		k := min(200, len(batch))
+		if _, err := w.m.Env().Log.Import(ctx, batch[:k]); err != nil {
+			t.Fatal(err)
+		}
+		batch = batch[k:]
+	}
+	waitFor(t, "the burst's alarms", 30*time.Second, func() bool {
+		var cases int
+		err := w.m.Env().Pool.QueryRow(ctx, `SELECT count(DISTINCT case_id) FROM proj.alarms WHERE case_id LIKE 'burst-%'`).Scan(&cases)
+		return err == nil && cases == n
+	})
+
+	// Every response warning falls due at the start of Thursday 26 November.
+	since := time.Now()
+	clock.Set(cstTime("2026-11-26 00:00:01"))
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case s := <-steps:
+			if !s.Began.After(since) || s.Raised == 0 {
+				continue
+			}
+			if s.Raised != n || s.Err != nil {
+				t.Fatalf("the first step raising the burst raised %d of %d (%v)", s.Raised, n, s.Err)
+			}
+			return
+		case <-timeout:
+			t.Fatal("the burst was not raised")
 		}
 	}
 }

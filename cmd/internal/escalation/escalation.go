@@ -28,7 +28,7 @@ import (
 )
 
 // raisers is how many steps one replica raises at once.
-const raisers = 16
+const raisers = 64
 
 // Process raises due alarms.
 type Process struct {
@@ -160,63 +160,103 @@ func (p *Process) Step(ctx context.Context) (time.Time, error) {
 }
 
 // step is Step, also counting the escalation steps it appended.
+//
+// Steps that fall due together (a midnight ends many deadlines) are raised
+// side by side, each case's in the order they fell due: a case always goes
+// to the same raiser. The due alarms are read page by page, so a burst is
+// handed out in one step, without waiting for the read models to mark the
+// first page raised.
 func (p *Process) step(ctx context.Context) (time.Time, int, error) {
 	now := p.clock()
-	rows, err := p.pool.Query(ctx, `SELECT case_id, clock_id, round, level, version, at, deadline, coalesce(department_id, '')
-		FROM proj.alarms WHERE raised_seq IS NULL AND at <= $1 ORDER BY at, case_id, clock_id LIMIT 200`, now)
-	if err != nil {
-		return now, 0, err
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) {
-		var d due
-		err := r.Scan(&d.caseID, &d.clockID, &d.round, &d.level, &d.version, &d.at, &d.deadline, &d.department)
-		return d, err
-	})
-	if err != nil {
-		return now, 0, err
-	}
 	p.forget(now)
-	// Steps that fall due together (a midnight ends many deadlines) are
-	// raised side by side, each case's in the order they fell due: a case
-	// always goes to the same raiser.
 	var (
 		wg     sync.WaitGroup
-		lanes  = make([]chan due, min(raisers, len(list)))
+		lanes  []chan due
 		raised atomic.Int64
 	)
-	for i := range lanes {
-		lanes[i] = make(chan due, len(list))
-		wg.Go(func() {
-			for d := range lanes[i] {
-				ok, err := p.raise(ctx, d)
-				if err != nil {
-					p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+	start := func() {
+		lanes = make([]chan due, raisers)
+		for i := range lanes {
+			lanes[i] = make(chan due, duePage/raisers)
+			wg.Go(func() {
+				for d := range lanes[i] {
+					ok, err := p.raise(ctx, d)
+					if err != nil {
+						p.logger.Warn("could not raise an escalation", "case", d.caseID, "clock", d.clockID, "level", d.level, "err", err)
+					}
+					if ok {
+						raised.Add(1)
+					}
 				}
-				if ok {
-					raised.Add(1)
-				}
-			}
-		})
-	}
-	for _, d := range list {
-		if p.try(d.commandID(), now) {
-			h := fnv.New32a()
-			h.Write([]byte(d.caseID))
-			lanes[int(h.Sum32()%uint32(len(lanes)))] <- d
+			})
 		}
 	}
+	err := p.eachDue(ctx, now, func(d due) {
+		if !p.try(d.commandID(), now) {
+			return
+		}
+		if lanes == nil {
+			start()
+		}
+		h := fnv.New32a()
+		h.Write([]byte(d.caseID))
+		lanes[int(h.Sum32()%uint32(len(lanes)))] <- d
+	})
 	for _, l := range lanes {
 		close(l)
 	}
 	wg.Wait()
+	if err != nil {
+		return now, int(raised.Load()), err
+	}
 	var next *time.Time
 	if err := p.pool.QueryRow(ctx, `SELECT min(at) FROM proj.alarms WHERE raised_seq IS NULL AND at > $1`, now).Scan(&next); err != nil {
 		return now, 0, err
 	}
-	if next == nil || len(list) == 200 {
+	if next == nil {
 		return now.Add(p.tick), int(raised.Load()), nil
 	}
 	return *next, int(raised.Load()), nil
+}
+
+// duePage is how many due alarms one read takes.
+const duePage = 512
+
+// eachDue calls f with every alarm not raised yet that is due at now, in
+// the order they fell due, a page at a time.
+func (p *Process) eachDue(ctx context.Context, now time.Time, f func(due)) error {
+	var after *due
+	for {
+		var rows pgx.Rows
+		var err error
+		const cols = `SELECT case_id, clock_id, round, level, version, at, deadline, coalesce(department_id, '') FROM proj.alarms`
+		order := ` ORDER BY at, case_id, clock_id, round, level, version LIMIT ` + strconv.Itoa(duePage)
+		if after == nil {
+			rows, err = p.pool.Query(ctx, cols+` WHERE raised_seq IS NULL AND at <= $1`+order, now)
+		} else {
+			rows, err = p.pool.Query(ctx, cols+` WHERE raised_seq IS NULL AND at <= $1
+				AND (at, case_id, clock_id, round, level, version) > ($2, $3, $4, $5, $6, $7)`+order,
+				now, after.at, after.caseID, after.clockID, after.round, string(after.level), after.version)
+		}
+		if err != nil {
+			return err
+		}
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) {
+			var d due
+			err := r.Scan(&d.caseID, &d.clockID, &d.round, &d.level, &d.version, &d.at, &d.deadline, &d.department)
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			f(d)
+		}
+		if len(list) < duePage {
+			return nil
+		}
+		after = &list[len(list)-1]
+	}
 }
 
 // try reports whether an alarm should be tried now, and remembers it.
