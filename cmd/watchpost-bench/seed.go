@@ -23,6 +23,12 @@ type seedResults struct {
 	CaseListMS       percentiles `json:"case_list_ms"`
 	FilteredListMS   percentiles `json:"filtered_case_list_ms"`
 	EscalationsMS    percentiles `json:"escalation_board_ms"`
+	RankingsMS       percentiles `json:"rankings_ms"`
+	NetworkOverdueMS percentiles `json:"network_overdue_reports_ms"`
+	TrendRunMS       percentiles `json:"trend_run_ms"` // a detector run over the counts (fewer samples)
+	WorklistPageMS   percentiles `json:"worklist_page_ms"`
+	BoardPageMS      percentiles `json:"board_page_ms"`
+	ServerRSSMB      *float64    `json:"server_rss_mb"`
 	OpenEscalations  int         `json:"open_escalations"`
 	QueriesPerSample int         `json:"queries_per_sample"`
 }
@@ -40,7 +46,9 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 	}
 	sr := &seedResults{Cases: n, QueriesPerSample: 200}
 	tax := complaint.DefaultTaxonomy()
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	// Received in the days before the load's midnight, on the server's
+	// clock, so that the counts the detectors read hold them.
+	now := midnight.UTC()
 	start := time.Now()
 	var batch []eventstore.NewAggregate
 	flush := func() error {
@@ -110,10 +118,10 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 	// Let the escalation process raise the ladder of the overdue share.
 	time.Sleep(5 * time.Second)
 
-	sample := func(a api, path string) (percentiles, error) {
+	sampleN := func(n int, call func() (time.Duration, error)) (percentiles, error) {
 		var lat []float64
-		for range sr.QueriesPerSample {
-			took, err := a.call(ctx, "GET", path, nil, http.StatusOK, nil)
+		for range n {
+			took, err := call()
 			if err != nil {
 				return percentiles{}, err
 			}
@@ -121,6 +129,11 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 		}
 		slices.Sort(lat)
 		return percentiles{P50: pct(lat, .5), P95: pct(lat, .95), P99: pct(lat, .99)}, nil
+	}
+	sample := func(a api, path string) (percentiles, error) {
+		return sampleN(sr.QueriesPerSample, func() (time.Duration, error) {
+			return a.call(ctx, "GET", path, nil, http.StatusOK, nil)
+		})
 	}
 	if sr.CaseListMS, err = sample(pp.handler, "/api/v1/cases?limit=50"); err != nil {
 		return nil, err
@@ -131,6 +144,31 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 	if sr.EscalationsMS, err = sample(pp.supervisor, "/api/v1/escalations?limit=50"); err != nil {
 		return nil, err
 	}
+	if sr.RankingsMS, err = sample(pp.supervisor, "/api/v1/ratings/rankings?period="+midnight.Format("2006-01")); err != nil {
+		return nil, err
+	}
+	if sr.NetworkOverdueMS, err = sample(pp.supervisor, "/api/v1/network/reports?status=overdue"); err != nil {
+		return nil, err
+	}
+	if sr.TrendRunMS, err = sampleN(20, func() (time.Duration, error) {
+		return pp.supervisor.call(ctx, "POST", "/api/v1/trend-runs", map[string]any{}, http.StatusOK, nil)
+	}); err != nil {
+		return nil, err
+	}
+	for _, pg := range []struct {
+		who  api
+		path string
+		to   *percentiles
+	}{{pp.handler, "/cases", &sr.WorklistPageMS}, {pp.supervisor, "/board", &sr.BoardPageMS}} {
+		b, err := login(ctx, t.url, pg.who.token)
+		if err != nil {
+			return nil, err
+		}
+		if *pg.to, err = sampleN(sr.QueriesPerSample, func() (time.Duration, error) { return b.get(ctx, pg.path) }); err != nil {
+			return nil, err
+		}
+	}
+	sr.ServerRSSMB = rss(t.pid)
 	err = t.pool.QueryRow(ctx, `SELECT count(*) FROM proj.deadlines d WHERE open AND EXISTS (SELECT 1 FROM proj.alarms a
 		WHERE a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.raised_seq IS NOT NULL AND a.level <> 'approaching')`).Scan(&sr.OpenEscalations)
 	return sr, err
