@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -39,31 +37,22 @@ func pgAppendBaseline(ctx context.Context, main *pgxpool.Pool, users int, d time
 	defer func() { _, _ = main.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+pgAppendTable) }()
 	// About a referral event's size, as the raw baseline's payload.
 	payload := `{"departmentId":"dept-bench","note":"` + strings.Repeat("x", 360) + `"}`
-	var (
-		n        atomic.Int64
-		wg       sync.WaitGroup
-		firstErr atomic.Value
-	)
-	start := time.Now()
-	run := start.UnixNano()
-	for w := range users {
-		wg.Go(func() {
-			version := map[int]int{}
-			for i := 0; time.Since(start) < d && ctx.Err() == nil; i++ {
-				agg := i % 5
-				if _, err := pool.Exec(ctx, `INSERT INTO `+pgAppendTable+` (aggregate, version, type, data) VALUES ($1, $2, $3, $4)`,
-					fmt.Sprintf("case-%d-%d-%d", run, w, agg), version[agg]+1, "CaseReferred", payload); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				version[agg]++
-				n.Add(1)
-			}
-		})
+	run := time.Now().UnixNano()
+	versions := make([]map[int]int, users) // each writer's aggregates' versions
+	for w := range versions {
+		versions[w] = map[int]int{}
 	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	perSec, appended, err = drive(ctx, users, d, func(w, i int) error {
+		agg := i % 5
+		if _, err := pool.Exec(ctx, `INSERT INTO `+pgAppendTable+` (aggregate, version, type, data) VALUES ($1, $2, $3, $4)`,
+			fmt.Sprintf("case-%d-%d-%d", run, w, agg), versions[w][agg]+1, "CaseReferred", payload); err != nil {
+			return err
+		}
+		versions[w][agg]++
+		return nil
+	})
+	if err != nil {
 		return 0, 0, fmt.Errorf("PostgreSQL append baseline: %w", err)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), int(n.Load()), nil
+	return perSec, appended, nil
 }

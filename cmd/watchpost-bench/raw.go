@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -33,35 +31,26 @@ func rawBaseline(ctx context.Context, nc *nats.Conn, users int, d time.Duration)
 	}
 	defer func() { _ = js.DeleteStream(context.WithoutCancel(ctx), rawStream) }()
 	payload := make([]byte, 420) // about a referral event's size
-	var (
-		n        atomic.Int64
-		wg       sync.WaitGroup
-		firstErr atomic.Value
-	)
-	start := time.Now()
 	run := time.Now().UnixNano()
-	for w := range users {
-		wg.Go(func() {
-			last := map[int]uint64{}
-			for i := 0; time.Since(start) < d && ctx.Err() == nil; i++ {
-				agg := i % 5 // a few aggregates per user, as a user's cases
-				m := nats.NewMsg(fmt.Sprintf("benchraw.case.%d-%d-%d", run, w, agg))
-				m.Data = payload
-				ack, err := js.PublishMsg(ctx, m,
-					jetstream.WithMsgID(fmt.Sprintf("%d-%d-%d", run, w, i)),
-					jetstream.WithExpectLastSequencePerSubject(last[agg]))
-				if err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				last[agg] = ack.Sequence
-				n.Add(1)
-			}
-		})
+	last := make([]map[int]uint64, users) // each publisher's aggregates' last sequences
+	for w := range last {
+		last[w] = map[int]uint64{}
 	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	perSec, published, err = drive(ctx, users, d, func(w, i int) error {
+		agg := i % 5 // a few aggregates per user, as a user's cases
+		m := nats.NewMsg(fmt.Sprintf("benchraw.case.%d-%d-%d", run, w, agg))
+		m.Data = payload
+		ack, err := js.PublishMsg(ctx, m,
+			jetstream.WithMsgID(fmt.Sprintf("%d-%d-%d", run, w, i)),
+			jetstream.WithExpectLastSequencePerSubject(last[w][agg]))
+		if err != nil {
+			return err
+		}
+		last[w][agg] = ack.Sequence
+		return nil
+	})
+	if err != nil {
 		return 0, 0, fmt.Errorf("raw baseline: %w", err)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), int(n.Load()), nil
+	return perSec, published, nil
 }

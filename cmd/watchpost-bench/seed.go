@@ -58,40 +58,17 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 		return err
 	}
 	for i := range n {
-		uid, err := uuid.NewV7()
-		if err != nil {
-			return nil, err
-		}
-		id := uid.String()
-		c := &complaint.Case{}
 		at := now.Add(-time.Duration(n-i) * time.Second)
-		events, err := c.File(id, complaint.FileComplaint{
-			Channel: tax.Channels[i%len(tax.Channels)].Code, Categories: []string{tax.Categories[i%len(tax.Categories)].Code},
-			IssueTypes: []string{tax.IssueTypes[i%len(tax.IssueTypes)].Code}, Complainant: complaint.Complainant{Anonymous: true},
-			Title: fmt.Sprintf("seeded case %d", i), Description: "imported for the benchmark", ReceivedAt: at,
-		}, tax, at)
-		if err != nil {
-			return nil, err
-		}
+		var referAt *time.Time
 		if i%overdueShare == 0 {
-			for _, e := range events {
-				if err := c.Apply(e); err != nil {
-					return nil, err
-				}
-			}
 			weeksAgo := at.AddDate(0, 0, -21)
-			refer, err := c.Refer(complaint.Refer{DepartmentID: departments[i%len(departments)]}, weeksAgo)
-			if err != nil {
-				return nil, err
-			}
-			events = append(events, refer...)
+			referAt = &weeksAgo
 		}
-		pending, err := command.Encode(events, complaint.SchemaVersion, at)
+		agg, err := seededCase(tax, i, fmt.Sprintf("seeded case %d", i), at, referAt)
 		if err != nil {
 			return nil, err
 		}
-		batch = append(batch, eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
-			Meta: eventstore.Metadata{Actor: "watchpost-bench", ActorRole: "system", CommandID: "seed-" + id}, Events: pending})
+		batch = append(batch, agg)
 		if len(batch) == 200 {
 			if err := flush(); err != nil {
 				return nil, err
@@ -213,35 +190,11 @@ func seedDue(ctx context.Context, t *target, n int, at time.Time, stderr io.Writ
 	at = at.UTC().Truncate(time.Microsecond)
 	var batch []eventstore.NewAggregate
 	for i := range n {
-		uid, err := uuid.NewV7()
+		agg, err := seededCase(tax, i, fmt.Sprintf("due at midnight %d", i), at, &at)
 		if err != nil {
 			return err
 		}
-		id := uid.String()
-		c := &complaint.Case{}
-		events, err := c.File(id, complaint.FileComplaint{
-			Channel: tax.Channels[i%len(tax.Channels)].Code, Categories: []string{tax.Categories[i%len(tax.Categories)].Code},
-			IssueTypes: []string{tax.IssueTypes[i%len(tax.IssueTypes)].Code}, Complainant: complaint.Complainant{Anonymous: true},
-			Title: fmt.Sprintf("due at midnight %d", i), Description: "imported for the benchmark", ReceivedAt: at,
-		}, tax, at)
-		if err != nil {
-			return err
-		}
-		for _, e := range events {
-			if err := c.Apply(e); err != nil {
-				return err
-			}
-		}
-		refer, err := c.Refer(complaint.Refer{DepartmentID: departments[i%len(departments)]}, at)
-		if err != nil {
-			return err
-		}
-		pending, err := command.Encode(append(events, refer...), complaint.SchemaVersion, at)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
-			Meta: eventstore.Metadata{Actor: "watchpost-bench", ActorRole: "system", CommandID: "due-" + id}, Events: pending})
+		batch = append(batch, agg)
 		if len(batch) == 200 || i == n-1 {
 			if _, err := log.Import(ctx, batch); err != nil {
 				return err
@@ -255,4 +208,41 @@ func seedDue(ctx context.Context, t *target, n int, at time.Time, stderr io.Writ
 	}
 	fmt.Fprintf(stderr, "due: %d referred cases imported, due at %s; waiting for the archive\n", n, midnight.Format(time.RFC3339))
 	return t.waitArchivedFor(ctx, last, 10*time.Minute, stderr)
+}
+
+// seededCase is the i-th imported case: filed at at, and referred at
+// referAt when that is given.
+func seededCase(tax complaint.Taxonomy, i int, title string, at time.Time, referAt *time.Time) (eventstore.NewAggregate, error) {
+	uid, err := uuid.NewV7()
+	if err != nil {
+		return eventstore.NewAggregate{}, err
+	}
+	id := uid.String()
+	c := &complaint.Case{}
+	events, err := c.File(id, complaint.FileComplaint{
+		Channel: tax.Channels[i%len(tax.Channels)].Code, Categories: []string{tax.Categories[i%len(tax.Categories)].Code},
+		IssueTypes: []string{tax.IssueTypes[i%len(tax.IssueTypes)].Code}, Complainant: complaint.Complainant{Anonymous: true},
+		Title: title, Description: "imported for the benchmark", ReceivedAt: at,
+	}, tax, at)
+	if err != nil {
+		return eventstore.NewAggregate{}, err
+	}
+	if referAt != nil {
+		for _, e := range events {
+			if err := c.Apply(e); err != nil {
+				return eventstore.NewAggregate{}, err
+			}
+		}
+		refer, err := c.Refer(complaint.Refer{DepartmentID: departments[i%len(departments)]}, *referAt)
+		if err != nil {
+			return eventstore.NewAggregate{}, err
+		}
+		events = append(events, refer...)
+	}
+	pending, err := command.Encode(events, complaint.SchemaVersion, at)
+	if err != nil {
+		return eventstore.NewAggregate{}, err
+	}
+	return eventstore.NewAggregate{Type: complaint.AggregateType, ID: id,
+		Meta: eventstore.Metadata{Actor: "watchpost-bench", ActorRole: "system", CommandID: "seed-" + id}, Events: pending}, nil
 }
