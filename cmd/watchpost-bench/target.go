@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -216,6 +217,25 @@ func runChild(args []string) error {
 		m.Close()
 		return err
 	}
+	if path := os.Getenv("WATCHPOST_BENCH_HEAPPROFILE"); path != "" {
+		// What the server holds at the end of the run.
+		if err := writeHeapProfile(path); err != nil {
+			fmt.Fprintln(os.Stderr, "heap profile:", err)
+		}
+	}
 	m.Close()
 	return nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
