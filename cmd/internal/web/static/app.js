@@ -29,12 +29,17 @@
     var groups = document.getElementById('board-groups');
     return groups ? groups.getAttribute('data-version') : '';
   };
+  // A change announced while the groups are being fetched is fetched
+  // again once that answer is in: the answer may predate the change.
   var fetching = false;
+  var again = false;
   var refresh = function () {
     if (fetching) {
+      again = true;
       return;
     }
     fetching = true;
+    again = false;
     fetch(live.getAttribute('data-fragment'), { credentials: 'same-origin', cache: 'no-store' })
       .then(function (res) {
         if (res.status === 401) {
@@ -62,6 +67,9 @@
       .catch(function () {})
       .then(function () {
         fetching = false;
+        if (again) {
+          refresh();
+        }
       });
   };
   if (!window.EventSource) {
