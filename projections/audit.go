@@ -18,6 +18,9 @@ type AuditLog struct{}
 // Name implements Projection.
 func (AuditLog) Name() string { return "audit_log" }
 
+// QueryIndexes implements QueryIndexer: Apply only appends.
+func (AuditLog) QueryIndexes() []string { return []string{"audit_log_subject", "audit_log_action"} }
+
 // Apply implements Projection.
 func (AuditLog) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
 	batch := &pgx.Batch{}

@@ -17,6 +17,12 @@ type Cases struct{}
 // Name implements Projection.
 func (Cases) Name() string { return "cases" }
 
+// QueryIndexes implements QueryIndexer: Apply finds cases by id alone.
+func (Cases) QueryIndexes() []string {
+	return []string{"cases_received", "cases_updated", "cases_status", "cases_department", "cases_point",
+		"cases_categories", "cases_issue_types"}
+}
+
 // Apply folds a batch of events into the cases they belong to, loading each
 // touched case once and writing it once.
 func (Cases) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {

@@ -71,6 +71,12 @@ func (d Deadlines) calendarAt(ctx context.Context, tx pgx.Tx) (*calendar.Calenda
 // Name implements Projection.
 func (Deadlines) Name() string { return "deadlines" }
 
+// QueryIndexes implements QueryIndexer: Apply finds its rows by case.
+func (Deadlines) QueryIndexes() []string {
+	return []string{"deadlines_department", "alarms_pending", "clock_rounds_department", "department_actions_department",
+		"escalation_board_urgent", "escalation_board_department"}
+}
+
 // Reads implements Reader: the deadlines read the loaded schedules.
 func (Deadlines) Reads() []string { return []string{CalendarYears{}.Name()} }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -279,9 +280,24 @@ func TestRebuildEqualsLive(t *testing.T) {
 	if rep.Differences() != 2 || cases.OnlyLive != 1 || cases.OnlyRebuilt != 1 {
 		t.Fatalf("drift not reported: %+v", rep.Tables)
 	}
+	before := indexes(t, f.pool)
+	for _, p := range append(f.set.Inline, f.set.Async...) {
+		if q, ok := p.(projections.QueryIndexer); ok {
+			for _, name := range q.QueryIndexes() {
+				if _, ok := before[name]; !ok {
+					t.Fatalf("%s names a query index %s that no table has", p.Name(), name)
+				}
+			}
+		}
+	}
 	rep, err = projections.Rebuild(ctx, f.pool, f.set, projections.RebuildOptions{Swap: true})
 	if err != nil || !rep.Swapped {
 		t.Fatalf("swap: %+v %v", rep, err)
+	}
+	// The swapped-in tables have the live ones' indexes, under their
+	// names, those built after the replay included.
+	if after := indexes(t, f.pool); !maps.Equal(before, after) {
+		t.Fatalf("indexes after the swap:\n%v\nbefore:\n%v", after, before)
 	}
 	// The swapped-in tables keep receiving events.
 	last = f.fileCases(t, 22)
@@ -375,4 +391,25 @@ func TestTrendCountsMoveAsTheyRecount(t *testing.T) {
 			t.Fatalf("batch %d: compared %d of trend_counts and trend_cases", batch, compared)
 		}
 	}
+}
+
+// indexes reads the read models' indexes: name to definition.
+func indexes(t *testing.T, pool *pgxpool.Pool) map[string]string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'proj'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = def
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

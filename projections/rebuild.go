@@ -82,7 +82,8 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 	if err != nil {
 		return rep, err
 	}
-	if err := createRebuildSchema(ctx, pool, tables); err != nil {
+	later, err := createRebuildSchema(ctx, pool, tables, queryIndexes(set))
+	if err != nil {
 		return rep, err
 	}
 	if !opt.Keep && !opt.Swap {
@@ -113,6 +114,9 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, set Set, opt RebuildOption
 		return rep, eventstore.Database("projections: rebuild", err)
 	}
 	rep.Events += n
+	if err := buildIndexes(ctx, pool, later); err != nil {
+		return rep, err
+	}
 
 	// Catch up to the positions at this instant while writers wait, compare,
 	// and swap if asked.
@@ -187,27 +191,6 @@ func liveTables(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
 		return nil, eventstore.Database("projections: list tables", err)
 	}
 	return tables, nil
-}
-
-// createRebuildSchema makes empty twins of the live tables, with their
-// constraints and indexes.
-func createRebuildSchema(ctx context.Context, pool *pgxpool.Pool, tables []string) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DROP SCHEMA IF EXISTS `+rebuildSchema+` CASCADE`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+rebuildSchema); err != nil {
-			return err
-		}
-		for _, t := range tables {
-			live := pgx.Identifier{Schema, t}.Sanitize()
-			fresh := pgx.Identifier{rebuildSchema, t}.Sanitize()
-			if _, err := tx.Exec(ctx, `CREATE TABLE `+fresh+` (LIKE `+live+` INCLUDING ALL)`); err != nil {
-				return fmt.Errorf("projections: create %s: %w", fresh, err)
-			}
-		}
-		return nil
-	})
 }
 
 // target is how far to replay: the archive for inline projections, each
