@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/watchpost/watchpost/cmd/internal/app"
 	"github.com/watchpost/watchpost/cmd/internal/command"
 	"github.com/watchpost/watchpost/domain/complaint"
 	"github.com/watchpost/watchpost/eventstore"
@@ -92,6 +93,12 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 		return nil, err
 	}
 	sr.ArchivePerSec = float64(sr.Events) / time.Since(archiveStart).Seconds()
+	// The trend run and the rankings read asynchronous read models: sample
+	// them once those have caught up.
+	fmt.Fprintf(stderr, "seed: archived; waiting for the asynchronous read models\n")
+	if err := t.waitAsyncFor(ctx, last, time.Hour, stderr); err != nil {
+		return nil, err
+	}
 	// Let the escalation process raise the ladder of the overdue share.
 	time.Sleep(5 * time.Second)
 
@@ -168,6 +175,35 @@ func (t *target) waitArchivedFor(ctx context.Context, seq uint64, limit time.Dur
 		}
 		if time.Since(lastReport) > 10*time.Second {
 			fmt.Fprintf(stderr, "archive at %d of %d\n", at, seq)
+			lastReport = time.Now()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitAsyncFor waits until every asynchronous projection's checkpoint has
+// reached seq.
+func (t *target) waitAsyncFor(ctx context.Context, seq uint64, limit time.Duration, stderr io.Writer) error {
+	var names []string
+	for _, p := range app.Projections(benchZone, benchPolicy()).Async {
+		names = append(names, p.Name())
+	}
+	deadline := time.Now().Add(limit)
+	lastReport := time.Now()
+	for {
+		var behind []string
+		if err := t.pool.QueryRow(ctx, `SELECT coalesce(array_agg(n ORDER BY n), '{}') FROM unnest($1::text[]) n
+			WHERE NOT EXISTS (SELECT 1 FROM proj.checkpoints c WHERE c.name = n AND c.seq >= $2)`, names, int64(seq)).Scan(&behind); err != nil {
+			return err
+		}
+		if len(behind) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%v stayed behind %d", behind, seq)
+		}
+		if time.Since(lastReport) > 10*time.Second {
+			fmt.Fprintf(stderr, "behind %d: %v\n", seq, behind)
 			lastReport = time.Now()
 		}
 		time.Sleep(200 * time.Millisecond)

@@ -239,8 +239,10 @@ func digest(o finding.Observation) string {
 // when the run began.
 func (s *Service) countsCaughtUp(ctx context.Context) error {
 	target := s.d.Positions.Current()
-	ctx, cancel := context.WithTimeout(ctx, countsWait)
-	defer cancel()
+	// The wait is bounded, not the reads: a run that waited too long says
+	// how far behind the counts are.
+	giveUp := time.NewTimer(countsWait)
+	defer giveUp.Stop()
 	for {
 		at, err := projections.TrendCountsCheckpoint(ctx, s.d.Pool)
 		if err != nil {
@@ -251,6 +253,8 @@ func (s *Service) countsCaughtUp(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
+			return ctx.Err()
+		case <-giveUp.C:
 			return fmt.Errorf("%w: the trend counts are at %d, the archive at %d", eventstore.ErrUnavailable, at, target)
 		case <-time.After(20 * time.Millisecond):
 		}
