@@ -35,6 +35,7 @@ type Escalation struct {
 type EscalationFilter struct {
 	DepartmentID string
 	MinRank      int
+	Rank         int // only this level (0: any)
 	Kind         string
 	Limit        int
 }
@@ -62,6 +63,9 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 	if f.MinRank > 0 {
 		where = append(where, "b.rank >= "+arg(f.MinRank))
 	}
+	if f.Rank > 0 {
+		where = append(where, "b.rank = "+arg(f.Rank))
+	}
 	rows, err := q.Query(ctx, `SELECT b.case_id, c.title, c.status, b.clock_id, b.kind, b.level, b.rank,
 			coalesce(b.department_id, ''), b.due_at, b.raised_at, b.origin
 		FROM proj.escalation_board b JOIN proj.cases c ON c.id = b.case_id
@@ -77,6 +81,29 @@ func ListEscalations(ctx context.Context, q eventstore.Querier, f EscalationFilt
 	})
 	if err != nil {
 		return nil, eventstore.Database("projections: escalations", err)
+	}
+	return out, nil
+}
+
+// CountEscalations counts the open escalations by level, of one
+// department or ("") of all.
+func CountEscalations(ctx context.Context, q eventstore.Querier, dept string) (map[int]int, error) {
+	rows, err := q.Query(ctx, `SELECT rank, count(*) FROM proj.escalation_board
+		WHERE $1 = '' OR department_id = $1 GROUP BY rank`, dept)
+	if err != nil {
+		return nil, eventstore.Database("projections: count escalations", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var rank, n int
+		if err := rows.Scan(&rank, &n); err != nil {
+			return nil, eventstore.Database("projections: count escalations", err)
+		}
+		out[rank] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, eventstore.Database("projections: count escalations", err)
 	}
 	return out, nil
 }

@@ -31,15 +31,10 @@ func (b *Board) Approaching(ctx context.Context, p access.Principal, dept string
 	if err != nil {
 		return nil, err
 	}
-	now := b.clock()
-	// A deadline is the end of its last working day: those that end by the
-	// coming midnight are in their last day now.
-	local := now.In(lc.Calendar.Location())
-	tonight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, local.Location())
+	now, tonight := lastDay(b.clock(), lc)
 	rows, err := b.pool.Query(ctx, `SELECT d.case_id, c.title, c.status, d.clock_id, d.kind, coalesce(d.department_id, ''), d.due_at
 		FROM proj.deadlines d JOIN proj.cases c ON c.id = d.case_id
-		WHERE d.open AND NOT d.suspended AND d.due_at > $1 AND d.due_at <= $2 AND ($3 = '' OR d.department_id = $3)
-			AND NOT EXISTS (SELECT 1 FROM proj.escalation_board e WHERE e.case_id = d.case_id AND e.clock_id = d.clock_id)
+		WHERE `+approachingWhere+`
 		ORDER BY d.due_at, d.case_id LIMIT $4`, now, tonight, dept, limit)
 	if err != nil {
 		return nil, eventstore.Database("escalation: approaching", err)
@@ -53,4 +48,27 @@ func (b *Board) Approaching(ctx context.Context, p access.Principal, dept string
 		return nil, eventstore.Database("escalation: approaching", err)
 	}
 	return out, nil
+}
+
+// approachingWhere selects the deadlines in their last day ($1 now, $2 the
+// coming midnight) of a department ($3; empty for all) not escalated yet.
+const approachingWhere = `d.open AND NOT d.suspended AND d.due_at > $1 AND d.due_at <= $2 AND ($3 = '' OR d.department_id = $3)
+	AND NOT EXISTS (SELECT 1 FROM proj.escalation_board e WHERE e.case_id = d.case_id AND e.clock_id = d.clock_id)`
+
+// lastDay is now and the coming midnight: a deadline is the end of its
+// last working day, so those that end by that midnight are in their last
+// day now.
+func lastDay(now time.Time, lc projections.LoadedCalendar) (time.Time, time.Time) {
+	local := now.In(lc.Calendar.Location())
+	return now, time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, local.Location())
+}
+
+// countApproaching counts the deadlines Approaching lists.
+func (b *Board) countApproaching(ctx context.Context, dept string, lc projections.LoadedCalendar) (int, error) {
+	now, tonight := lastDay(b.clock(), lc)
+	var n int
+	if err := b.pool.QueryRow(ctx, `SELECT count(*) FROM proj.deadlines d WHERE `+approachingWhere, now, tonight, dept).Scan(&n); err != nil {
+		return 0, eventstore.Database("escalation: count approaching", err)
+	}
+	return n, nil
 }

@@ -40,12 +40,11 @@ func (b *Board) Escalations(ctx context.Context, p access.Principal, f projectio
 	if err != nil {
 		return nil, err
 	}
-	// The monthly reports overdue (附表一) are the center's, at level 1.
-	if p.Center() && f.DepartmentID == "" && f.MinRank <= 1 && (f.Kind == "" || f.Kind == projections.KindMonthlyReport) {
-		reports, err := projections.OverdueReportsOnBoard(ctx, b.pool)
-		if err != nil {
-			return nil, err
-		}
+	reports, err := b.overdueReports(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(reports) > 0 {
 		items = projections.MergeBoard(items, reports, f.Limit)
 	}
 	lc, err := b.calendar(ctx)
@@ -59,6 +58,15 @@ func (b *Board) Escalations(ctx context.Context, p access.Principal, f projectio
 		}
 	}
 	return items, nil
+}
+
+// overdueReports are the monthly reports overdue (附表一) when the view
+// shows them: they are the center's, at level 1.
+func (b *Board) overdueReports(ctx context.Context, p access.Principal, f projections.EscalationFilter) ([]projections.Escalation, error) {
+	if !p.Center() || f.DepartmentID != "" || f.MinRank > 1 || f.Rank > 1 || (f.Kind != "" && f.Kind != projections.KindMonthlyReport) {
+		return nil, nil
+	}
+	return projections.OverdueReportsOnBoard(ctx, b.pool)
 }
 
 // maxPeriod bounds the period of the timeliness figures.

@@ -18,6 +18,10 @@ const boardWait = 15 * time.Second
 // reads the board, and tells the page only when it differs from what the
 // page has; the page then fetches /board/fragment.
 func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request, sess *session) error {
+	only, err := boardLevel(r)
+	if err != nil {
+		return err
+	}
 	rc := http.NewResponseController(w)
 	// The stream outlives the server's write timeout.
 	_ = rc.SetWriteDeadline(time.Time{})
@@ -36,7 +40,7 @@ func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request, sess *sessi
 	_ = rc.Flush()
 	for {
 		seq := s.Positions.Current()
-		data, err := s.boardData(ctx, sess)
+		data, err := s.boardData(ctx, sess, only)
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -7,7 +7,11 @@ import (
 // boardFragment: GET /board/fragment is the board's groups alone, which
 // the live script puts in place of the page's when the board changes.
 func (s *Server) boardFragment(w http.ResponseWriter, r *http.Request, sess *session) error {
-	data, err := s.boardData(r.Context(), sess)
+	only, err := boardLevel(r)
+	if err != nil {
+		return err
+	}
+	data, err := s.boardData(r.Context(), sess, only)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func TestPagesLeakNothing(t *testing.T) {
 		}
 	}
 	pages := []string{"/inbox", "/cases", "/cases?status=in_progress", "/cases/" + private, "/cases/" + consented,
-		"/timeliness", "/board", "/board/fragment", "/dashboard", "/track"}
+		"/timeliness", "/board", "/board/fragment", "/board?level=0", "/board/fragment?level=1", "/dashboard", "/track"}
 	for _, path := range pages {
 		body := dept.get(path, http.StatusOK)
 		if got := leaks(body, !strings.Contains(path, consented)); len(got) > 0 {
@@ -153,7 +153,7 @@ func TestPagesLeakNothing(t *testing.T) {
 		}
 	}
 	// Other pages are refused, without anything of the case.
-	for _, path := range []string{"/board", "/timeliness", "/admin/tokens"} {
+	for _, path := range []string{"/board", "/board?level=1", "/timeliness", "/admin/tokens"} {
 		if got := leaks(pt.get(path, http.StatusForbidden), false); len(got) > 0 {
 			t.Errorf("the point's %s shows %v", path, got)
 		}

@@ -59,7 +59,7 @@
           old.replaceWith(document.importNode(fresh, true));
           var total = document.getElementById('board-total');
           if (total) {
-            total.textContent = String(document.querySelectorAll('#board-groups .card').length);
+            total.textContent = fresh.getAttribute('data-total') || '0';
           }
           live.setAttribute('data-updated', fresh.getAttribute('data-version') || '');
         }
@@ -76,7 +76,8 @@
     window.setInterval(refresh, 15000);
     return;
   }
-  var source = new EventSource(live.getAttribute('data-live') + '?version=' + encodeURIComponent(current()));
+  var stream = live.getAttribute('data-live');
+  var source = new EventSource(stream + (stream.indexOf('?') < 0 ? '?' : '&') + 'version=' + encodeURIComponent(current()));
   source.addEventListener('open', function () {
     say('实时更新中');
   });
