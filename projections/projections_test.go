@@ -413,3 +413,22 @@ func indexes(t *testing.T, pool *pgxpool.Pool) map[string]string {
 	}
 	return out
 }
+
+// TestCaseRowsInBulk: case rows written in bulk (a batch of more cases than
+// the bulk path starts at) are the rows written one statement each.
+func TestCaseRowsInBulk(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	last := f.fileCases(t, 300)
+	f.waitProjected(t, last)
+	for _, batch := range []int{0, 50} { // one batch of all 300 cases; batches of at most 50
+		rep, err := projections.Rebuild(ctx, f.pool, f.set, projections.RebuildOptions{Batch: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Differences() != 0 || rep.Events != int(last) {
+			t.Fatalf("batch %d: %+v", batch, rep.Tables)
+		}
+	}
+}
