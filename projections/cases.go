@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/watchpost/watchpost/domain/complaint"
@@ -47,8 +45,10 @@ func (Cases) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) er
 		return err
 	}
 	rows := make([][]any, 0, len(ids))
+	var fresh [][]any // of cases new to the table
 	for _, id := range ids {
 		c := states[id]
+		stored := c != nil
 		if c == nil {
 			c = &complaint.Case{}
 		}
@@ -67,58 +67,56 @@ func (Cases) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) er
 		if err != nil {
 			return err
 		}
-		rows = append(rows, []any{c.ID, string(c.Status), c.Channel, c.Title, nullable(c.DepartmentID), nullable(c.RespondentDepartmentID),
+		row := []any{c.ID, string(c.Status), c.Channel, c.Title, nullable(c.DepartmentID), nullable(c.RespondentDepartmentID),
 			nullable(c.MonitoringPointID), c.Categories, c.IssueTypes, c.ReceivedAt, c.FiledAt, c.UpdatedAt, c.Version, int64(last), state,
-			nullable(c.TrackingHash)})
+			nullable(c.TrackingHash)}
+		if stored {
+			rows = append(rows, row)
+		} else {
+			fresh = append(fresh, row)
+		}
+	}
+	// Many cases new to the table (a rebuild, an import) are copied into it.
+	if len(fresh) >= copyFrom {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, caseColumns, pgx.CopyFromRows(fresh)); err != nil {
+			return err
+		}
+	} else {
+		rows = append(rows, fresh...)
 	}
 	return writeCases(ctx, tx, rows)
 }
 
-// caseColumns are the columns of proj.cases in the order writeCases takes
-// them.
+// caseColumns are the columns of proj.cases in the order of a row (as
+// upsertCase names them).
 var caseColumns = []string{"id", "status", "channel", "title", "department_id", "respondent_department_id", "monitoring_point_id",
 	"categories", "issue_types", "received_at", "filed_at", "updated_at", "version", "last_seq", "state", "tracking_hash"}
 
-// copyFrom is how many rows a write takes before it goes through COPY (a
-// rebuild's batches, an import) instead of one statement a row.
+// copyFrom is how many rows new to a table a write takes before it goes
+// through COPY (a rebuild's batches, an import) instead of one statement.
 const copyFrom = 256
 
-// upsertCases is the update of a case row that exists.
-const upsertCases = ` ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, title = EXCLUDED.title,
-	department_id = EXCLUDED.department_id, respondent_department_id = EXCLUDED.respondent_department_id,
-	monitoring_point_id = EXCLUDED.monitoring_point_id, categories = EXCLUDED.categories,
-	issue_types = EXCLUDED.issue_types, received_at = EXCLUDED.received_at, filed_at = EXCLUDED.filed_at,
-	updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq, state = EXCLUDED.state,
-	tracking_hash = EXCLUDED.tracking_hash`
+// upsertCase inserts a case row or replaces it.
+const upsertCase = `INSERT INTO cases (id, status, channel, title, department_id, respondent_department_id, monitoring_point_id,
+		categories, issue_types, received_at, filed_at, updated_at, version, last_seq, state, tracking_hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+	ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, channel = EXCLUDED.channel, title = EXCLUDED.title,
+		department_id = EXCLUDED.department_id, respondent_department_id = EXCLUDED.respondent_department_id,
+		monitoring_point_id = EXCLUDED.monitoring_point_id, categories = EXCLUDED.categories,
+		issue_types = EXCLUDED.issue_types, received_at = EXCLUDED.received_at, filed_at = EXCLUDED.filed_at,
+		updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq, state = EXCLUDED.state,
+		tracking_hash = EXCLUDED.tracking_hash`
 
-// writeCases inserts or replaces case rows (one per case). Many rows are
-// copied into a temporary table and written by one statement; a few are
-// written one statement each.
+// writeCases inserts or replaces case rows, one statement each.
 func writeCases(ctx context.Context, tx pgx.Tx, rows [][]any) error {
-	cols := strings.Join(caseColumns, ", ")
-	if len(rows) < copyFrom {
-		marks := make([]string, len(caseColumns))
-		for i := range marks {
-			marks[i] = "$" + strconv.Itoa(i+1)
-		}
-		sql := `INSERT INTO cases (` + cols + `) VALUES (` + strings.Join(marks, ", ") + `)` + upsertCases
-		batch := &pgx.Batch{}
-		for _, r := range rows {
-			batch.Queue(sql, r...)
-		}
-		return tx.SendBatch(ctx, batch).Close()
+	if len(rows) == 0 {
+		return nil
 	}
-	for _, stmt := range []string{`DROP TABLE IF EXISTS pg_temp.cases_incoming`,
-		`CREATE TEMP TABLE cases_incoming (LIKE cases INCLUDING DEFAULTS) ON COMMIT DROP`} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return err
-		}
+	batch := &pgx.Batch{}
+	for _, r := range rows {
+		batch.Queue(upsertCase, r...)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cases_incoming"}, caseColumns, pgx.CopyFromRows(rows)); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO cases (`+cols+`) SELECT `+cols+` FROM cases_incoming`+upsertCases)
-	return err
+	return tx.SendBatch(ctx, batch).Close()
 }
 
 func loadStates(ctx context.Context, tx pgx.Tx, ids []string) (map[string]*complaint.Case, error) {

@@ -32,7 +32,7 @@ func (d DailyIntake) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 		if e.AggregateType != complaint.AggregateType || e.Type != complaint.TypeComplaintFiled {
 			continue
 		}
-		var f complaint.ComplaintFiled
+		var f filedFacts
 		if err := json.Unmarshal(e.Data, &f); err != nil {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}

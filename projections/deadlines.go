@@ -103,6 +103,7 @@ type caseClocks struct {
 	lastSeq uint64
 	dirty   bool
 	boarded string // the clock the event being applied put on the board
+	stored  bool   // its clocks are in the tables (false: the batch brings its first)
 }
 
 // alarmKey identifies an alarm row.
@@ -142,6 +143,7 @@ type deadlineBatch struct {
 	// Written in bulk after the board (see write).
 	clocks    caseClockRows
 	deadlines deadlineRows
+	fresh     freshRows // of cases new to the tables, when many
 	rounds    roundRows
 	history   [][]any // deadline_history rows to copy
 	actions   [][]any // department_actions rows to copy
@@ -225,6 +227,7 @@ func (b *deadlineBatch) load(ctx context.Context, selectCases string, ids []stri
 		}
 		cc := &caseClocks{tracker: deadline.NewTracker(b.d.Policy), rows: map[string]*clockRow{}, alarms: map[alarmKey]*alarmRow{}, lastSeq: uint64(seq)}
 		if tracker != nil {
+			cc.stored = true
 			if err := json.Unmarshal(tracker, cc.tracker); err != nil {
 				rows.Close()
 				return fmt.Errorf("case %s: stored clocks: %w", id, err)
@@ -478,9 +481,21 @@ func sameTime(a, b *time.Time) bool {
 
 // flush collects the touched cases' state for the bulk writes.
 func (b *deadlineBatch) flush() {
+	fresh := 0
+	for _, id := range b.order {
+		if !b.cases[id].stored {
+			fresh++
+		}
+	}
 	for _, id := range b.order {
 		cc := b.cases[id]
 		tracker, _ := json.Marshal(cc.tracker)
+		if !cc.stored && fresh >= copyFrom {
+			// Many cases new to the tables (a rebuild, an import): their
+			// rows are copied.
+			b.fresh.add(id, tracker, cc)
+			continue
+		}
 		b.clocks.add(id, tracker, int64(cc.lastSeq))
 		for _, r := range cc.rows {
 			if r.dirty {

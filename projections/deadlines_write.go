@@ -44,6 +44,22 @@ func (d *deadlineRows) add(caseID string, r *clockRow) {
 	d.open, d.suspended = append(d.open, r.open), append(d.suspended, r.suspended)
 }
 
+// freshRows are the case_clocks and deadlines rows of cases new to the
+// tables, for COPY.
+type freshRows struct {
+	clocks, deadlines [][]any
+}
+
+func (f *freshRows) add(id string, tracker []byte, cc *caseClocks) {
+	f.clocks = append(f.clocks, []any{id, tracker, int64(cc.lastSeq)})
+	for _, r := range cc.rows {
+		if r.dirty {
+			f.deadlines = append(f.deadlines, []any{id, r.clockID, r.kind, int32(r.round), nullable(r.department), r.startedAt, r.due,
+				r.open, r.suspended, nullable(r.outcome), r.endedAt, nullable(r.problem), int32(r.version), nullable(r.calendarVersion)})
+		}
+	}
+}
+
 // roundRows are proj.clock_rounds rows, a column each.
 type roundRows struct {
 	cases, clocks, kinds, departments, outcomes []string
@@ -70,6 +86,16 @@ func (b *deadlineBatch) write(ctx context.Context) error {
 			SELECT * FROM unnest($1::text[], $2::jsonb[], $3::bigint[])
 			ON CONFLICT (case_id) DO UPDATE SET tracker = EXCLUDED.tracker, last_seq = EXCLUDED.last_seq`,
 			c.ids, c.trackers, c.seqs); err != nil {
+			return err
+		}
+	}
+	if f := b.fresh; len(f.clocks) > 0 {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"case_clocks"}, []string{"case_id", "tracker", "last_seq"}, pgx.CopyFromRows(f.clocks)); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"deadlines"}, []string{"case_id", "clock_id", "kind", "round", "department_id",
+			"started_at", "due_at", "open", "suspended", "outcome", "ended_at", "problem", "version", "calendar_version"},
+			pgx.CopyFromRows(f.deadlines)); err != nil {
 			return err
 		}
 	}

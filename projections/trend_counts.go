@@ -137,7 +137,7 @@ func (t TrendCounts) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.E
 func (t TrendCounts) applyCase(e eventstore.Event, cases map[string]*trendCase, places map[placeKey]trendPlace, changed map[string]bool) error {
 	switch e.Type {
 	case complaint.TypeComplaintFiled:
-		var f complaint.ComplaintFiled
+		var f filedFacts
 		if err := json.Unmarshal(e.Data, &f); err != nil {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
@@ -175,6 +175,18 @@ func (t TrendCounts) applyCase(e eventstore.Event, cases map[string]*trendCase, 
 	}
 	changed[c.id] = true
 	return nil
+}
+
+// filedFacts are the fields of complaint.ComplaintFiled that the counts
+// read (its JSON names): decoding them alone leaves the texts and the
+// complainant undecoded.
+type filedFacts struct {
+	Channel                string    `json:"channel"`
+	ReceivedAt             time.Time `json:"receivedAt"`
+	MonitoringPointID      string    `json:"monitoringPointId,omitempty"`
+	RespondentDepartmentID string    `json:"respondentDepartmentId,omitempty"`
+	Categories             []string  `json:"categories"`
+	IssueTypes             []string  `json:"issueTypes"`
 }
 
 // pointPlace is what the counts keep of a point: its kind, and its
@@ -298,11 +310,7 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 	}
 	slices.Sort(ids)
 	moves := cellMoves{}
-	var (
-		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType []string
-		cCats, cIssues                                        []string // JSON arrays
-		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept       []string
-	)
+	var xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept []string
 	for _, id := range ids {
 		c := cases[id]
 		is := c.facts()
@@ -330,13 +338,77 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 				moves.leave(k, was)
 			}
 		}
-		cats, _ := json.Marshal(c.categories)
-		issues, _ := json.Marshal(c.issueTypes)
+	}
+	if err := writeTrendCases(ctx, tx, cases, ids, prev); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM trend_case_cells WHERE case_id = ANY($1)`, ids); err != nil {
+		return err
+	}
+	if len(xCase) >= copyFrom {
+		rows := make([][]any, len(xCase))
+		for i := range xCase {
+			day, err := time.Parse(time.DateOnly, xDay[i])
+			if err != nil {
+				return err
+			}
+			rows[i] = []any{xDim[i], xA[i], xB[i], day, xCase[i], xPoint[i], xDist[i], xDept[i]}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"trend_case_cells"}, []string{"dimension", "a", "b", "day", "case_id",
+			"point", "district", "department"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+	} else if _, err := tx.Exec(ctx, `INSERT INTO trend_case_cells (dimension, a, b, day, case_id, point, district, department)
+		SELECT dim, a, b, day::date, id, point, dist, dept
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+			AS u(dim, a, b, day, id, point, dist, dept)`,
+		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept); err != nil {
+		return err
+	}
+	return moves.write(ctx, tx)
+}
+
+// writeTrendCases writes the changed cases' rows: copied when the batch
+// brings many cases new to the table, else in one upsert.
+func writeTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase, ids []string, prev map[string]*trendCase) error {
+	var fresh [][]any
+	var cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType []string
+	var cCats, cIssues []string // JSON arrays
+	for _, id := range ids {
+		if prev[id] == nil {
+			c := cases[id]
+			day, err := time.Parse(time.DateOnly, c.day)
+			if err != nil {
+				return fmt.Errorf("case %s: day %q: %w", id, c.day, err)
+			}
+			fresh = append(fresh, []any{c.id, day, c.respondent, c.referred, c.point, c.department, c.district, c.pointType,
+				orEmpty(c.categories), orEmpty(c.issueTypes)})
+		}
+	}
+	if len(fresh) < copyFrom {
+		fresh = nil
+	}
+	for _, id := range ids {
+		c := cases[id]
+		if fresh != nil && prev[id] == nil {
+			continue
+		}
+		cats, _ := json.Marshal(orEmpty(c.categories))
+		issues, _ := json.Marshal(orEmpty(c.issueTypes))
 		cIDs, cDays, cResp, cRef = append(cIDs, c.id), append(cDays, c.day), append(cResp, c.respondent), append(cRef, c.referred)
 		cPoint, cDept, cDist, cType = append(cPoint, c.point), append(cDept, c.department), append(cDist, c.district), append(cType, c.pointType)
 		cCats, cIssues = append(cCats, string(cats)), append(cIssues, string(issues))
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO trend_cases (case_id, day, respondent_id, referred_id, point_id, department_id, district,
+	if len(fresh) > 0 {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"trend_cases"}, []string{"case_id", "day", "respondent_id", "referred_id", "point_id",
+			"department_id", "district", "point_type", "categories", "issue_types"}, pgx.CopyFromRows(fresh)); err != nil {
+			return err
+		}
+	}
+	if len(cIDs) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO trend_cases (case_id, day, respondent_id, referred_id, point_id, department_id, district,
 			point_type, categories, issue_types)
 		SELECT id, day::date, resp, ref, point, dept, dist, typ,
 			ARRAY(SELECT jsonb_array_elements_text(cats::jsonb)), ARRAY(SELECT jsonb_array_elements_text(issues::jsonb))
@@ -346,18 +418,14 @@ func saveTrendCases(ctx context.Context, tx pgx.Tx, cases map[string]*trendCase,
 			referred_id = EXCLUDED.referred_id, point_id = EXCLUDED.point_id, department_id = EXCLUDED.department_id,
 			district = EXCLUDED.district, point_type = EXCLUDED.point_type, categories = EXCLUDED.categories,
 			issue_types = EXCLUDED.issue_types`,
-		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType, cCats, cIssues); err != nil {
-		return err
+		cIDs, cDays, cResp, cRef, cPoint, cDept, cDist, cType, cCats, cIssues)
+	return err
+}
+
+// orEmpty is the list, never nil (a text[] column that is NOT NULL).
+func orEmpty(v []string) []string {
+	if v == nil {
+		return []string{}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM trend_case_cells WHERE case_id = ANY($1)`, ids); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO trend_case_cells (dimension, a, b, day, case_id, point, district, department)
-		SELECT dim, a, b, day::date, id, point, dist, dept
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-			AS u(dim, a, b, day, id, point, dist, dept)`,
-		xDim, xA, xB, xDay, xCase, xPoint, xDist, xDept); err != nil {
-		return err
-	}
-	return moves.write(ctx, tx)
+	return v
 }
