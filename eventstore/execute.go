@@ -37,7 +37,9 @@ type Result struct {
 
 // Execute loads the aggregate (or takes the history it remembers from the
 // last command on it), decides, and appends with the expected sequence;
-// when another writer got there first it loads and decides again.
+// when another writer got there first it loads and decides again. A
+// decision on a remembered history that refuses or appends nothing is
+// taken again on the log's: no append checked it.
 // A command whose id is already in the aggregate's history is not applied
 // again: its earlier events are returned.
 func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
@@ -45,8 +47,9 @@ func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
 		// Answer at once rather than wait for a log that is not there.
 		return Result{}, fmt.Errorf("%w: not connected to NATS", ErrUnavailable)
 	}
+	reread := false // the remembered history decided nothing: read the log
 	for attempt := range maxConflicts {
-		if attempt > 0 {
+		if attempt > 0 && !reread {
 			// Back off a little, at random, so racing writers spread out.
 			select {
 			case <-ctx.Done():
@@ -56,7 +59,9 @@ func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
 		}
 		key := historyKey(cmd.AggregateType, cmd.AggregateID)
 		h, known := l.recent.get(key)
-		if !known || attempt > 0 {
+		remembered := known && attempt == 0
+		if !remembered {
+			reread = false
 			var err error
 			if h, err = l.Load(ctx, cmd.AggregateType, cmd.AggregateID); err != nil {
 				return Result{}, err
@@ -67,6 +72,13 @@ func (l *Log) Execute(ctx context.Context, cmd Command) (Result, error) {
 			return duplicateResult(prior, cmd.Meta, h.LastSeq)
 		}
 		pending, err := cmd.Decide(h)
+		if remembered && (err != nil || len(pending) == 0) {
+			// Only an append checks a remembered history: a refusal or
+			// nothing to do may come from what another replica appended
+			// since, so it is decided again on the log's.
+			reread = true
+			continue
+		}
 		if err != nil {
 			return Result{}, err
 		}

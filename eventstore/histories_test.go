@@ -2,6 +2,7 @@ package eventstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -65,5 +66,55 @@ func TestRememberedHistoryIsChecked(t *testing.T) {
 		if want := fmt.Sprintf(`{"n":%d}`, i); string(e.Data) != want {
 			t.Errorf("event %d: %s, want %s", i+1, e.Data, want)
 		}
+	}
+}
+
+// TestRememberedHistoryIsNotTrustedToRefuse: a decision that refuses, or
+// finds nothing to do, on a remembered history is taken again on the log's,
+// since nothing checks a history that appends nothing: another replica may
+// have brought what the command needs.
+func TestRememberedHistoryIsNotTrustedToRefuse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	server := testenv.NATSServer(t)
+	open := func(name string) *eventstore.Log {
+		nc, err := server.Connect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log, err := eventstore.OpenLog(ctx, nc, eventstore.LogConfig{}, quietLogger(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	one, two := open("one"), open("two")
+	appendNote := func(log *eventstore.Log, cmd string) {
+		t.Helper()
+		if _, err := log.Execute(ctx, eventstore.Command{AggregateType: "test", AggregateID: "b", Meta: meta(cmd),
+			Decide: func(h eventstore.History) ([]eventstore.Pending, error) {
+				return []eventstore.Pending{note(len(h.Events))}, nil
+			}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendNote(one, "first")  // "one" remembers one event
+	appendNote(two, "second") // which "two" makes stale
+	errTooEarly := errors.New("the second note is not there yet")
+	res, err := one.Execute(ctx, eventstore.Command{AggregateType: "test", AggregateID: "b", Meta: meta("third"),
+		Decide: func(h eventstore.History) ([]eventstore.Pending, error) {
+			if len(h.Events) < 2 {
+				return nil, errTooEarly
+			}
+			return []eventstore.Pending{note(len(h.Events))}, nil
+		}})
+	if err != nil || len(res.Events) != 1 {
+		t.Fatalf("refused on the remembered history: %v", err)
+	}
+	// Nothing to do on a stale history: the answer's position is the log's.
+	noop, err := two.Execute(ctx, eventstore.Command{AggregateType: "test", AggregateID: "b", Meta: meta("fourth"),
+		Decide: func(h eventstore.History) ([]eventstore.Pending, error) { return nil, nil }})
+	if err != nil || noop.LastSeq != res.LastSeq {
+		t.Fatalf("a decision with nothing to do answered at %d (%v), the log is at %d", noop.LastSeq, err, res.LastSeq)
 	}
 }
