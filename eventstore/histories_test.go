@@ -17,19 +17,7 @@ import (
 func TestRememberedHistoryIsChecked(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	server := testenv.NATSServer(t)
-	open := func(name string) *eventstore.Log {
-		nc, err := server.Connect(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		log, err := eventstore.OpenLog(ctx, nc, eventstore.LogConfig{}, quietLogger(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log
-	}
-	one, two := open("one"), open("two")
+	one, two := replicas(t)
 	// seen runs a command that appends one note and reports how many events
 	// its decision saw.
 	seen := func(log *eventstore.Log, cmd string) int {
@@ -76,19 +64,7 @@ func TestRememberedHistoryIsChecked(t *testing.T) {
 func TestRememberedHistoryIsNotTrustedToRefuse(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	server := testenv.NATSServer(t)
-	open := func(name string) *eventstore.Log {
-		nc, err := server.Connect(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		log, err := eventstore.OpenLog(ctx, nc, eventstore.LogConfig{}, quietLogger(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log
-	}
-	one, two := open("one"), open("two")
+	one, two := replicas(t)
 	appendNote := func(log *eventstore.Log, cmd string) {
 		t.Helper()
 		if _, err := log.Execute(ctx, eventstore.Command{AggregateType: "test", AggregateID: "b", Meta: meta(cmd),
@@ -117,4 +93,22 @@ func TestRememberedHistoryIsNotTrustedToRefuse(t *testing.T) {
 	if err != nil || noop.LastSeq != res.LastSeq {
 		t.Fatalf("a decision with nothing to do answered at %d (%v), the log is at %d", noop.LastSeq, err, res.LastSeq)
 	}
+}
+
+// replicas opens the log twice on one NATS server, as two replicas do.
+func replicas(t *testing.T) (*eventstore.Log, *eventstore.Log) {
+	t.Helper()
+	server := testenv.NATSServer(t)
+	open := func(name string) *eventstore.Log {
+		nc, err := server.Connect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log, err := eventstore.OpenLog(context.Background(), nc, eventstore.LogConfig{}, quietLogger(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	return open("one"), open("two")
 }

@@ -160,50 +160,53 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 
 // waitArchivedFor waits, with progress, until the archive holds seq.
 func (t *target) waitArchivedFor(ctx context.Context, seq uint64, limit time.Duration, stderr io.Writer) error {
-	deadline := time.Now().Add(limit)
-	lastReport := time.Now()
-	for {
+	return pollFor(limit, stderr, func() (string, error) {
 		var at int64
 		if err := t.pool.QueryRow(ctx, `SELECT seq FROM archive_state`).Scan(&at); err != nil {
-			return err
+			return "", err
 		}
 		if uint64(at) >= seq {
-			return nil
+			return "", nil
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the archive stayed at %d, behind %d", at, seq)
-		}
-		if time.Since(lastReport) > 10*time.Second {
-			fmt.Fprintf(stderr, "archive at %d of %d\n", at, seq)
-			lastReport = time.Now()
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return fmt.Sprintf("the archive at %d of %d", at, seq), nil
+	})
 }
 
-// waitAsyncFor waits until every asynchronous projection's checkpoint has
-// reached seq.
+// waitAsyncFor waits, with progress, until every asynchronous projection's
+// checkpoint has reached seq.
 func (t *target) waitAsyncFor(ctx context.Context, seq uint64, limit time.Duration, stderr io.Writer) error {
 	var names []string
 	for _, p := range app.Projections(benchZone, benchPolicy()).Async {
 		names = append(names, p.Name())
 	}
-	deadline := time.Now().Add(limit)
-	lastReport := time.Now()
-	for {
+	return pollFor(limit, stderr, func() (string, error) {
 		var behind []string
 		if err := t.pool.QueryRow(ctx, `SELECT coalesce(array_agg(n ORDER BY n), '{}') FROM unnest($1::text[]) n
 			WHERE NOT EXISTS (SELECT 1 FROM proj.checkpoints c WHERE c.name = n AND c.seq >= $2)`, names, int64(seq)).Scan(&behind); err != nil {
-			return err
+			return "", err
 		}
 		if len(behind) == 0 {
-			return nil
+			return "", nil
+		}
+		return fmt.Sprintf("%v behind %d", behind, seq), nil
+	})
+}
+
+// pollFor asks check every 200 ms until it reports no wait left (an empty
+// string), printing what it waits for every 10 s, for at most limit.
+func pollFor(limit time.Duration, stderr io.Writer, check func() (string, error)) error {
+	deadline := time.Now().Add(limit)
+	lastReport := time.Now()
+	for {
+		waiting, err := check()
+		if err != nil || waiting == "" {
+			return err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%v stayed behind %d", behind, seq)
+			return fmt.Errorf("still %s after %s", waiting, limit)
 		}
 		if time.Since(lastReport) > 10*time.Second {
-			fmt.Fprintf(stderr, "behind %d: %v\n", seq, behind)
+			fmt.Fprintln(stderr, waiting)
 			lastReport = time.Now()
 		}
 		time.Sleep(200 * time.Millisecond)
