@@ -27,22 +27,18 @@ type percentiles struct {
 
 // results is the report of a run.
 type results struct {
-	CommandsPerSec      float64     `json:"commands_per_sec"`
-	EventsPerSec        float64     `json:"events_per_sec"`
-	RawPublishPerSec    *float64    `json:"raw_publish_per_sec"`
-	RatioVsRaw          *float64    `json:"ratio_vs_raw"`
-	PgAppendPerSec      *float64    `json:"pg_append_per_sec"`
-	RatioVsPgAppend     *float64    `json:"ratio_vs_pg_append"`
-	CommandLatencyMS    percentiles `json:"command_latency_ms"`
-	ProjectionLagMS     percentiles `json:"projection_lag_ms"`
-	EscalationLagMS     percentiles `json:"escalation_lag_ms"`
-	Escalations         int         `json:"escalations_raised"`
-	RebuildEventsPerSec *float64    `json:"rebuild_events_per_sec"`
-	RebuildDifferences  *int        `json:"rebuild_differences"`
-	// Events per second of its own time for each projection in the
-	// rebuild (the lanes run side by side).
-	RebuildPerProjection map[string]float64 `json:"rebuild_events_per_sec_by_projection,omitempty"`
-	ServerRSSMB          *float64           `json:"server_rss_mb"`
+	CommandsPerSec   float64     `json:"commands_per_sec"`
+	EventsPerSec     float64     `json:"events_per_sec"`
+	RawPublishPerSec *float64    `json:"raw_publish_per_sec"`
+	RatioVsRaw       *float64    `json:"ratio_vs_raw"`
+	PgAppendPerSec   *float64    `json:"pg_append_per_sec"`
+	RatioVsPgAppend  *float64    `json:"ratio_vs_pg_append"`
+	CommandLatencyMS percentiles `json:"command_latency_ms"`
+	ProjectionLagMS  percentiles `json:"projection_lag_ms"`
+	EscalationLagMS  percentiles `json:"escalation_lag_ms"`
+	Escalations      int         `json:"escalations_raised"`
+	rebuildResults
+	ServerRSSMB *float64 `json:"server_rss_mb"`
 	// CPU time used during the load and the raw baseline, in all and per
 	// command or raw publish (absent when the processes cannot be read:
 	// with -url).
@@ -180,16 +176,8 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 
 	if t.pool != nil {
 		fmt.Fprintln(stderr, "rebuild: replaying the archive into fresh read models")
-		rep, err := projections.Rebuild(ctx, t.pool, app.Projections(benchZone, benchPolicy()), projections.RebuildOptions{})
-		if err != nil {
+		if res.rebuildResults, err = measureRebuild(ctx, t); err != nil {
 			return nil, err
-		}
-		rate := float64(rep.Events) / rep.Elapsed.Seconds()
-		diff := rep.Differences()
-		res.RebuildEventsPerSec, res.RebuildDifferences = &rate, &diff
-		res.RebuildPerProjection = map[string]float64{}
-		for _, p := range rep.Projections {
-			res.RebuildPerProjection[p.Name] = p.PerSec()
 		}
 	}
 
@@ -203,6 +191,32 @@ func measure(ctx context.Context, s settings, t *target, stderr io.Writer) (*res
 	}
 	res.Targets = targets(res)
 	return res, nil
+}
+
+// rebuildResults are a rebuild of the read models from the archive.
+type rebuildResults struct {
+	RebuildEvents       *int     `json:"rebuild_events"`
+	RebuildEventsPerSec *float64 `json:"rebuild_events_per_sec"`
+	RebuildDifferences  *int     `json:"rebuild_differences"`
+	// Events per second of its own time for each projection in the
+	// rebuild (the lanes run side by side).
+	RebuildPerProjection map[string]float64 `json:"rebuild_events_per_sec_by_projection,omitempty"`
+}
+
+// measureRebuild rebuilds the read models from the whole archive beside
+// the live ones and compares them.
+func measureRebuild(ctx context.Context, t *target) (rebuildResults, error) {
+	rep, err := projections.Rebuild(ctx, t.pool, app.Projections(benchZone, benchPolicy()), projections.RebuildOptions{})
+	if err != nil {
+		return rebuildResults{}, err
+	}
+	rate := float64(rep.Events) / rep.Elapsed.Seconds()
+	diff := rep.Differences()
+	out := rebuildResults{RebuildEvents: &rep.Events, RebuildEventsPerSec: &rate, RebuildDifferences: &diff, RebuildPerProjection: map[string]float64{}}
+	for _, p := range rep.Projections {
+		out.RebuildPerProjection[p.Name] = p.PerSec()
+	}
+	return out, nil
 }
 
 // lastSeq is the event log's last sequence.

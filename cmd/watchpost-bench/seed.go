@@ -32,6 +32,7 @@ type seedResults struct {
 	ServerRSSMB      *float64    `json:"server_rss_mb"`
 	OpenEscalations  int         `json:"open_escalations"`
 	QueriesPerSample int         `json:"queries_per_sample"`
+	rebuildResults               // over the whole seeded archive
 }
 
 // overdueShare of the seeded cases was referred weeks ago and never
@@ -153,9 +154,15 @@ func seedAndQuery(ctx context.Context, t *target, pp people, n int, stderr io.Wr
 		}
 	}
 	sr.ServerRSSMB = rss(t.pid)
-	err = t.pool.QueryRow(ctx, `SELECT count(*) FROM proj.deadlines d WHERE open AND EXISTS (SELECT 1 FROM proj.alarms a
-		WHERE a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.raised_seq IS NOT NULL AND a.level <> 'approaching')`).Scan(&sr.OpenEscalations)
-	return sr, err
+	if err := t.pool.QueryRow(ctx, `SELECT count(*) FROM proj.deadlines d WHERE open AND EXISTS (SELECT 1 FROM proj.alarms a
+		WHERE a.case_id = d.case_id AND a.clock_id = d.clock_id AND a.raised_seq IS NOT NULL AND a.level <> 'approaching')`).Scan(&sr.OpenEscalations); err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(stderr, "seed: rebuilding the read models from the whole archive")
+	if sr.rebuildResults, err = measureRebuild(ctx, t); err != nil {
+		return nil, err
+	}
+	return sr, nil
 }
 
 // waitArchivedFor waits, with progress, until the archive holds seq.
