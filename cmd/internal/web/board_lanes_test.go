@@ -39,7 +39,7 @@ func TestBoardLanes(t *testing.T) {
 	for i := range overdue {
 		due = refer("纳税申报系统故障 "+itoa(i), "tax-bureau")
 	}
-	s.clock.Set(s.clock.Now().Add(24 * time.Hour))
+	s.nextWorkingDay(t, handler)
 	refer("施工许可久拖不办", "city-construction") // in its last day when the others are late
 	s.clock.Set(due.Add(time.Second))
 	settled(t, s.stepped, time.Now())

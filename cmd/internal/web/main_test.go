@@ -83,6 +83,17 @@ func (s *server) token(t *testing.T, spec auth.Spec) string {
 	return tok
 }
 
+// nextWorkingDay moves the clock to 10:00 on the working day after the
+// clock's day (the end of that day, from the calendar, less 14 hours).
+func (s *server) nextWorkingDay(t *testing.T, token string) {
+	t.Helper()
+	due, err := time.Parse(time.RFC3339Nano, s.api(t, token, "GET", "/api/v1/calendar/due?workdays=1", nil, http.StatusOK)["dueAt"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Set(due.Add(-14 * time.Hour))
+}
+
 // api calls the JSON API.
 func (s *server) api(t *testing.T, token, method, path string, body any, want int) map[string]any {
 	t.Helper()

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/watchpost/watchpost/cmd/internal/auth"
 )
@@ -47,15 +48,18 @@ func TestNetworkPages(t *testing.T) {
 		t.Fatalf("the visit: %d %s", status, body)
 	}
 
+	// The records and the report are of this month, on the test's clock.
+	earlier := s.m.Now().In(cst).Add(-time.Hour).Format("2006-01-02T15:04")
+	month := s.m.Now().In(cst).Format("2006-01")
 	point := newVisitor(t, s, s.token(t, auth.Spec{Role: auth.RolePoint, PointID: "mp-kc-01"}))
 	if status, body := point.post("/network/registrations", url.Values{"key": {"r1"}, "departmentId": {"tax-bureau"}, "kind": {"fine"},
-		"amount": {"300"}, "occurredAt": {"2026-11-23T10:00"}}); status != http.StatusOK || !strings.Contains(body, "300.00") || !strings.Contains(body, "待核对") {
+		"amount": {"300"}, "occurredAt": {earlier}}); status != http.StatusOK || !strings.Contains(body, "300.00") || !strings.Contains(body, "待核对") {
 		t.Fatalf("the point's registration: %d %s", status, body)
 	}
 	dept := newVisitor(t, s, s.token(t, auth.Spec{Role: auth.RoleDepartment, DepartmentID: "tax-bureau"}))
 	dept.get("/network", http.StatusForbidden)
 	if status, body := dept.post("/network/registrations", url.Values{"key": {"r2"}, "pointId": {"mp-kc-01"}, "officer": {"税务员甲"},
-		"legalBasis": {"税收征管法"}, "kind": {"inspection"}, "occurredAt": {"2026-11-23T09:00"}}); status != http.StatusOK ||
+		"legalBasis": {"税收征管法"}, "kind": {"inspection"}, "occurredAt": {earlier}}); status != http.StatusOK ||
 		!strings.Contains(body, `<td data-label="事项">检查</td>`) || strings.Contains(body, "300.00") || strings.Contains(body, "罚款</td>") {
 		t.Fatalf("the department's registration: %d %s", status, body)
 	}
@@ -65,15 +69,15 @@ func TestNetworkPages(t *testing.T) {
 	if !strings.Contains(page, "月报（附表一）") || !strings.Contains(page, "环评审批超期") {
 		t.Fatalf("the workstation's report draft: %s", page)
 	}
-	if status, body := ws.post("/network/reports", url.Values{"key": {"z1"}, "workstationId": {"ws-kc"}, "month": {"2026-11"}, "zero": {"1"}}); status != http.StatusUnprocessableEntity ||
+	if status, body := ws.post("/network/reports", url.Values{"key": {"z1"}, "workstationId": {"ws-kc"}, "month": {month}, "zero": {"1"}}); status != http.StatusUnprocessableEntity ||
 		!strings.Contains(body, "零报告") {
 		t.Fatalf("a zero report over a listed complaint: %d %s", status, body)
 	}
-	if status, body := ws.post("/network/reports", url.Values{"key": {"z2"}, "workstationId": {"ws-kc"}, "month": {"2026-11"}, "items": {"mp-kc-01 建议 推行一窗受理"}}); status != http.StatusOK ||
+	if status, body := ws.post("/network/reports", url.Values{"key": {"z2"}, "workstationId": {"ws-kc"}, "month": {month}, "items": {"mp-kc-01 建议 推行一窗受理"}}); status != http.StatusOK ||
 		!strings.Contains(body, "已报送") {
 		t.Fatalf("the report: %d %s", status, body)
 	}
-	res, err := center.client.Get(s.url + "/network/exports/report?workstation=ws-kc&month=2026-11")
+	res, err := center.client.Get(s.url + "/network/exports/report?workstation=ws-kc&month=" + month)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,7 +159,8 @@ func TestWalk(t *testing.T) {
 
 	t.Run("supervisor sees an overdue case on the live board and orders supervision", func(t *testing.T) {
 		// Cases referred now: their response deadline is the end of the
-		// second working day after today; one more is referred a day later.
+		// second working day after today; one more is referred on the next
+		// working day.
 		refer := func(title, dept string) (string, time.Time) {
 			id := s.api(t, handlerToken, "POST", "/api/v1/cases", map[string]any{"channel": "hotline",
 				"complainant": map[string]any{"anonymous": true}, "categories": []string{"efficiency"}, "issueTypes": []string{"inaction"},
@@ -176,7 +177,7 @@ func TestWalk(t *testing.T) {
 		}
 		id, due := refer("窗口推诿不予办理", "tax-bureau")
 		other, _ := refer("施工噪声投诉无人回复", "city-construction")
-		s.clock.Set(s.clock.Now().Add(24 * time.Hour))
+		s.nextWorkingDay(t, handlerToken)
 		later, _ := refer("发票申领系统故障未修复", "tax-bureau")
 		// Ten seconds before the deadline: the case is in its last day.
 		s.clock.Set(due.Add(-10 * time.Second))
