@@ -22,6 +22,12 @@ func TestNetworkLeaks(t *testing.T) {
 		"items": []map[string]any{{"kind": "complaint", "text": "窗口要求重复提交材料", "file": map[string]any{
 			"categories": []string{"efficiency"}, "respondentDepartmentId": "city-construction"}}}}, http.StatusCreated)
 	caseID := visit["items"].([]any)[0].(map[string]any)["caseId"].(string)
+	// The registrations are of yesterday, in yesterday's month, on the
+	// test's clock.
+	yesterday := func(clock string) string {
+		return w.m.Now().In(cst).Add(-time24h()).Format("2006-01-02T") + clock + ":00+08:00"
+	}
+	month := w.m.Now().In(cst).Add(-time24h()).Format("2006-01")
 	n.handler.as(t).do("POST", "/api/v1/cases/"+caseID+"/referrals", map[string]any{"departmentId": "city-construction"}, http.StatusOK)
 	fb := n.pointA1.as(t).do("POST", "/api/v1/network/feedback", map[string]any{"title": "多部门重复检查", "description": "本月三个部门分别上门检查同一事项",
 		"categories": []string{"lawful_administration"}, "issueTypes": []string{"arbitrary_inspection"}, "respondentDepartmentId": "city-construction"}, http.StatusCreated)
@@ -35,16 +41,16 @@ func TestNetworkLeaks(t *testing.T) {
 	// point records a fine the department did not.
 	dept := n.dept.as(t)
 	dept.do("POST", "/api/v1/network/registrations", map[string]any{"pointId": "mp-a1", "officer": "李四", "kind": "inspection",
-		"legalBasis": "《建筑法》", "occurredAt": "2026-11-23T09:00:00+08:00"}, http.StatusCreated)
+		"legalBasis": "《建筑法》", "occurredAt": yesterday("09:00")}, http.StatusCreated)
 	n.pointA1.as(t).do("POST", "/api/v1/network/registrations", map[string]any{"departmentId": "city-construction", "kind": "fine",
-		"amount": "880.00", "occurredAt": "2026-11-23T11:00:00+08:00", "officer": "赵六执法员", "documentNo": "罚字第0099号"}, http.StatusCreated)
+		"amount": "880.00", "occurredAt": yesterday("11:00"), "officer": "赵六执法员", "documentNo": "罚字第0099号"}, http.StatusCreated)
 	// A department registers only its own officers' entries.
 	dept.do("POST", "/api/v1/network/registrations", map[string]any{"pointId": "mp-a1", "departmentId": "tax-bureau", "officer": "钱七",
-		"kind": "inspection", "legalBasis": "x", "occurredAt": "2026-11-23T09:00:00+08:00"}, http.StatusForbidden)
+		"kind": "inspection", "legalBasis": "x", "occurredAt": yesterday("09:00")}, http.StatusForbidden)
 
 	pointSide := []string{"赵六执法员", "罚字第0099号", "880.00", `"side":"point"`}
 	for _, path := range []string{
-		"/api/v1/network/registrations", "/api/v1/network/registrations?month=2026-11", "/api/v1/network/registrations?unmatched=true",
+		"/api/v1/network/registrations", "/api/v1/network/registrations?month=" + month, "/api/v1/network/registrations?unmatched=true",
 		"/api/v1/cases", "/api/v1/cases/" + caseID, "/api/v1/cases/" + caseID + "/events", "/api/v1/cases/" + fbID, "/api/v1/cases/" + fbID + "/events",
 		"/api/v1/escalations",
 	} {
@@ -64,7 +70,7 @@ func TestNetworkLeaks(t *testing.T) {
 			t.Errorf("GET %s tells the department which point reported: %.300s", path, body)
 		}
 	}
-	for _, path := range []string{"/api/v1/network/points", "/api/v1/network/points/mp-a1", "/api/v1/network/workstations/ws-a/reports/2026-11",
+	for _, path := range []string{"/api/v1/network/points", "/api/v1/network/points/mp-a1", "/api/v1/network/workstations/ws-a/reports/" + month,
 		"/api/v1/network/visits", "/api/v1/network/registrations/xlsx", "/api/v1/network/registrations/sums"} {
 		if status, body := dept.raw("GET", path, nil); status != http.StatusForbidden || len(leaks(body)) > 0 || showsAmount(body) {
 			t.Errorf("GET %s as the department: %d %.200s", path, status, body)
