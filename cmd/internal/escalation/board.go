@@ -36,20 +36,28 @@ func (b *Board) Escalations(ctx context.Context, p access.Principal, f projectio
 		return nil, err
 	}
 	f.DepartmentID = dept
+	items, _, err := b.escalations(ctx, p, f)
+	return items, err
+}
+
+// escalations lists the entries of a filter whose department is already
+// scoped, with how many working days each is late, and says how many
+// overdue monthly reports it found for the view.
+func (b *Board) escalations(ctx context.Context, p access.Principal, f projections.EscalationFilter) ([]projections.Escalation, int, error) {
 	items, err := projections.ListEscalations(ctx, b.pool, f)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	reports, err := b.overdueReports(ctx, p, f)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(reports) > 0 {
 		items = projections.MergeBoard(items, reports, f.Limit)
 	}
 	lc, err := b.calendar(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	now := b.clock()
 	for i := range items {
@@ -57,7 +65,7 @@ func (b *Board) Escalations(ctx context.Context, p access.Principal, f projectio
 			items[i].WorkdaysLate = n
 		}
 	}
-	return items, nil
+	return items, len(reports), nil
 }
 
 // overdueReports are the monthly reports overdue (附表一) when the view

@@ -58,15 +58,11 @@ func (b *Board) Lanes(ctx context.Context, p access.Principal, dept string, only
 			continue
 		}
 		f := projections.EscalationFilter{DepartmentID: dept, Rank: int(l), Limit: perLane}
-		items, err := b.Escalations(ctx, p, f)
+		items, reports, err := b.escalations(ctx, p, f)
 		if err != nil {
 			return nil, err
 		}
-		reports, err := b.overdueReports(ctx, p, f)
-		if err != nil {
-			return nil, err
-		}
-		lanes = append(lanes, Lane{Rank: int(l), Items: items, Total: counts[int(l)] + len(reports)})
+		lanes = append(lanes, Lane{Rank: int(l), Items: items, Total: counts[int(l)] + reports})
 	}
 	return lanes, nil
 }
